@@ -38,18 +38,21 @@ CRITERIA: tuple[Criterion, ...] = (
     Criterion("REFUGIE", "Réfugié, protection subsidiaire ou demandeur d'asile", 2, False, None),
     Criterion("ZRR", "Résident en zone de revitalisation rurale", 2, False, 6),
     Criterion("QPV", "Résident d'un quartier prioritaire (QPV)", 2, False, 6),
-    Criterion("PPSMJ", "Sortant de détention ou sous main de justice", 2, False, 6,
-              sensitive=True),
+    Criterion("PPSMJ", "Sortant de détention ou sous main de justice", 2, False, 6, sensitive=True),
     Criterion("FLE", "Maîtrise du français inférieure au niveau A1", 2, False, 6),
     Criterion("MOBILITE", "Problème de mobilité", 2, False, 6),
     # Clause publics that are not IAE criteria
-    Criterion("MINIMA_AUTRES", "Autre minimum social (allocation d'insertion, pension "
-              "d'invalidité)", None, True, 3),
+    Criterion(
+        "MINIMA_AUTRES",
+        "Autre minimum social (allocation d'insertion, pension d'invalidité)",
+        None,
+        True,
+        3,
+    ),
     Criterion("SALARIE_SIAE", "Salarié d'une SIAE (PASS IAE)", None, True, None),
     Criterion("EPIDE_E2C", "Suivi par l'EPIDE ou une E2C", None, True, 6),
     Criterion("GEIQ", "Salarié d'un GEIQ", None, True, None),
-    Criterion("AVIS_MOTIVE", "Autre difficulté, sur avis motivé d'un prescripteur", None, True,
-              6),
+    Criterion("AVIS_MOTIVE", "Autre difficulté, sur avis motivé d'un prescripteur", None, True, 6),
     Criterion("PLIE", "Participant du PLIE", None, True, None),
 )
 

@@ -105,8 +105,13 @@ class CompanyKind(LabelledEnum):
 
     @property
     def is_siae(self) -> bool:
-        return self in (CompanyKind.EI, CompanyKind.ETTI, CompanyKind.AI, CompanyKind.ACI,
-                        CompanyKind.EITI)
+        return self in (
+            CompanyKind.EI,
+            CompanyKind.ETTI,
+            CompanyKind.AI,
+            CompanyKind.ACI,
+            CompanyKind.EITI,
+        )
 
     @property
     def is_disability_sector(self) -> bool:

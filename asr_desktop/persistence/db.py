@@ -68,13 +68,16 @@ def _identify(path: Path) -> tuple[int, int, bool]:
         try:
             app_id = con.execute("PRAGMA application_id").fetchone()[0]
             version = con.execute("PRAGMA user_version").fetchone()[0]
-            has_tables = con.execute(
-                "SELECT count(*) FROM sqlite_master WHERE type='table'").fetchone()[0] > 0
+            has_tables = (
+                con.execute("SELECT count(*) FROM sqlite_master WHERE type='table'").fetchone()[0]
+                > 0
+            )
         finally:
             con.close()
     except sqlite3.DatabaseError as exc:
         raise DatabaseRefused(
-            f"Le fichier {path.name} n'est pas une base ASR Desktop lisible ({exc}).") from exc
+            f"Le fichier {path.name} n'est pas une base ASR Desktop lisible ({exc})."
+        ) from exc
     return app_id, version, has_tables
 
 
@@ -90,12 +93,14 @@ def open_database(path: str | Path, *, create: bool = True, migrate: bool = True
         if has_tables and app_id != APPLICATION_ID:
             raise DatabaseRefused(
                 f"Le fichier {path.name} n'est pas une base ASR Desktop "
-                f"(identifiant d'application {app_id:#x}).")
+                f"(identifiant d'application {app_id:#x})."
+            )
         if version > USER_VERSION:
             raise DatabaseRefused(
                 f"La base {path.name} a été écrite par une version plus récente d'ASR Desktop "
                 f"(format {version}, cette version lit le format {USER_VERSION}). "
-                "Installez la dernière version du programme.")
+                "Installez la dernière version du programme."
+            )
     elif not create:
         raise DatabaseRefused(f"La base {path} n'existe pas.")
     else:
@@ -103,8 +108,7 @@ def open_database(path: str | Path, *, create: bool = True, migrate: bool = True
     engine = make_engine(path)
     if migrate:
         migrate_database(engine, path)
-    return Database(path=path, engine=engine,
-                    sessions=sessionmaker(engine, expire_on_commit=False))
+    return Database(path=path, engine=engine, sessions=sessionmaker(engine, expire_on_commit=False))
 
 
 # --- migrations -----------------------------------------------------------------------------
@@ -158,9 +162,11 @@ def migrate_database(engine: Engine, path: Path) -> None:
     if current is None or current not in known:
         raise DatabaseRefused(
             f"La base {path.name} a un schéma inconnu ({current or 'absent'}) : elle a été écrite "
-            "par une version plus récente ou par un autre programme.")
+            "par une version plus récente ou par un autre programme."
+        )
     backup_path = path.with_name(
-        f"{path.stem}.avant-migration-{datetime.now():%Y%m%d-%H%M%S}{path.suffix}")
+        f"{path.stem}.avant-migration-{datetime.now():%Y%m%d-%H%M%S}{path.suffix}"
+    )
     backup_database(engine, backup_path)
     log.info("Migration %s -> %s (sauvegarde préalable faite)", current, head)
     with engine.connect() as con:
@@ -173,7 +179,8 @@ def migrate_database(engine: Engine, path: Path) -> None:
     if problems:
         raise DatabaseRefused(
             f"La migration a laissé {len(problems)} référence(s) cassée(s) ; la sauvegarde "
-            f"{backup_path.name} est intacte.")
+            f"{backup_path.name} est intacte."
+        )
 
 
 def _seed_defaults(engine: Engine) -> None:
@@ -182,8 +189,10 @@ def _seed_defaults(engine: Engine) -> None:
     from asr_desktop.persistence.models import ParameterRow
 
     with Session(engine) as session, session.begin():
-        session.add_all(ParameterRow(key=p.key, value=p.value, valid_from=p.valid_from,
-                                     note=p.note) for p in default_parameters())
+        session.add_all(
+            ParameterRow(key=p.key, value=p.value, valid_from=p.valid_from, note=p.note)
+            for p in default_parameters()
+        )
 
 
 # --- backup ---------------------------------------------------------------------------------
@@ -230,10 +239,14 @@ class HealthReport:
 
     @property
     def healthy(self) -> bool:
-        return (self.integrity == "ok" and self.foreign_key_problems == 0
-                and self.application_id_ok and not self.missing_tables
-                and self.schema_revision == self.head_revision
-                and self.user_version == USER_VERSION)
+        return (
+            self.integrity == "ok"
+            and self.foreign_key_problems == 0
+            and self.application_id_ok
+            and not self.missing_tables
+            and self.schema_revision == self.head_revision
+            and self.user_version == USER_VERSION
+        )
 
     def problems(self) -> list[str]:
         out = []
@@ -268,17 +281,20 @@ def check_database(path: str | Path) -> HealthReport:
         report.integrity = con.execute("PRAGMA integrity_check").fetchone()[0]
         report.foreign_key_problems = len(con.execute("PRAGMA foreign_key_check").fetchall())
         report.application_id_ok = (
-            con.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID)
+            con.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
+        )
         report.user_version = con.execute("PRAGMA user_version").fetchone()[0]
         tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         report.missing_tables = [t for t in EXPECTED_TABLES if t not in tables]
         if "alembic_version" in tables:
             report.schema_revision = con.execute(
-                "SELECT version_num FROM alembic_version").fetchone()[0]
+                "SELECT version_num FROM alembic_version"
+            ).fetchone()[0]
         for table in EXPECTED_TABLES:
             if table in tables:
                 report.row_counts[table] = con.execute(
-                    f'SELECT count(*) FROM "{table}"').fetchone()[0]
+                    f'SELECT count(*) FROM "{table}"'
+                ).fetchone()[0]
     except sqlite3.DatabaseError as exc:
         report.integrity = str(exc)
     finally:

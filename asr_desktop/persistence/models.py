@@ -183,7 +183,8 @@ class CompanyContactRow(Timestamped, Base):
     __tablename__ = "company_contact"
     id: Mapped[int] = mapped_column(primary_key=True)
     company_id: Mapped[int] = mapped_column(
-        ForeignKey("company.id", ondelete="CASCADE"), index=True)
+        ForeignKey("company.id", ondelete="CASCADE"), index=True
+    )
     name: Mapped[str] = mapped_column(String(120))
     role: Mapped[str | None] = mapped_column(String(100))
     phone: Mapped[str | None] = mapped_column(String(30))
@@ -221,7 +222,8 @@ class GlobalisationLotRow(Base):
     __table_args__ = (UniqueConstraint("globalisation_id", "lot_id"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     globalisation_id: Mapped[int] = mapped_column(
-        ForeignKey("globalisation.id", ondelete="CASCADE"), index=True)
+        ForeignKey("globalisation.id", ondelete="CASCADE"), index=True
+    )
     lot_id: Mapped[int] = mapped_column(ForeignKey("lot.id"), index=True)
     share: Mapped[Decimal | None] = mapped_column(Ratio)
 
@@ -273,7 +275,8 @@ class EligibilityRow(Timestamped, Base):
     __tablename__ = "eligibility"
     id: Mapped[int] = mapped_column(primary_key=True)
     participant_id: Mapped[int] = mapped_column(
-        ForeignKey("participant.id", ondelete="CASCADE"), index=True)
+        ForeignKey("participant.id", ondelete="CASCADE"), index=True
+    )
     criterion: Mapped[str] = mapped_column(Code)
     proof_type: Mapped[str | None] = mapped_column(String(120))
     proof_date: Mapped[date | None]
@@ -316,8 +319,13 @@ class HoursEntryRow(Base):
     __tablename__ = "hours_entry"
     __table_args__ = (
         UniqueConstraint("placement_id", "month", "version"),
-        Index("ux_hours_entry_current", "placement_id", "month", unique=True,
-              sqlite_where=text("is_current = 1")),
+        Index(
+            "ux_hours_entry_current",
+            "placement_id",
+            "month",
+            unique=True,
+            sqlite_where=text("is_current = 1"),
+        ),
         Index("ix_hours_entry_month_current", "month", "is_current"),
         Index("ix_hours_entry_lot_current", "lot_id", "is_current", "month"),
         CheckConstraint("worked_hours >= 0 AND training_hours >= 0", name="hours_positive"),
@@ -358,12 +366,14 @@ class FollowUpActionRow(Timestamped, Base):
     __table_args__ = (
         CheckConstraint(
             "(participant_id IS NOT NULL) + (company_id IS NOT NULL) + (lot_id IS NOT NULL) = 1",
-            name="one_subject"),
+            name="one_subject",
+        ),
         Index("ix_follow_up_action_due_open", "due_date", "done_on"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     participant_id: Mapped[int | None] = mapped_column(
-        ForeignKey("participant.id", ondelete="CASCADE"), index=True)
+        ForeignKey("participant.id", ondelete="CASCADE"), index=True
+    )
     company_id: Mapped[int | None] = mapped_column(ForeignKey("company.id"), index=True)
     lot_id: Mapped[int | None] = mapped_column(ForeignKey("lot.id"), index=True)
     kind: Mapped[str] = mapped_column(Code)
@@ -385,7 +395,8 @@ class OutcomeRow(Timestamped, Base):
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     participant_id: Mapped[int] = mapped_column(
-        ForeignKey("participant.id", ondelete="CASCADE"), index=True)
+        ForeignKey("participant.id", ondelete="CASCADE"), index=True
+    )
     placement_id: Mapped[int | None] = mapped_column(ForeignKey("placement.id"), index=True)
     point: Mapped[str] = mapped_column(Code)
     due_date: Mapped[date]
@@ -402,8 +413,7 @@ class OutcomeRow(Timestamped, Base):
 
 class CommitteeRow(Timestamped, Base):
     __tablename__ = "committee"
-    __table_args__ = (
-        CheckConstraint("period_end >= period_start", name="period_order"),)
+    __table_args__ = (CheckConstraint("period_end >= period_start", name="period_order"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(Code)
     meeting_date: Mapped[date]
