@@ -222,6 +222,15 @@ def backup_database(engine: Engine, destination: Path) -> Path:
     return destination
 
 
+def row_counts(engine: Engine) -> dict[str, int]:
+    """Rows per table of the schema, counted in one read transaction."""
+    with engine.connect() as connection:
+        return {
+            table: connection.exec_driver_sql(f'SELECT count(*) FROM "{table}"').scalar_one()
+            for table in EXPECTED_TABLES
+        }
+
+
 # --- health check ---------------------------------------------------------------------------
 
 

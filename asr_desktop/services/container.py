@@ -1,0 +1,49 @@
+"""One object holding every service of an open database: what the window and the command
+line receive. Built once per opened file; each service opens its own short sessions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from asr_desktop.persistence.db import Database, open_database
+from asr_desktop.services.clauses import ClauseService
+from asr_desktop.services.companies import CompanyService
+from asr_desktop.services.maintenance import MaintenanceService
+from asr_desktop.services.settings import CommitteeService, ParameterService, UserService
+
+
+@dataclass(frozen=True)
+class Services:
+    database: Database
+    clauses: ClauseService
+    companies: CompanyService
+    parameters: ParameterService
+    users: UserService
+    committees: CommitteeService
+    maintenance: MaintenanceService
+
+    @property
+    def path(self) -> Path:
+        return Path(self.database.path)
+
+    def close(self) -> None:
+        self.database.close()
+
+
+def build_services(database: Database, user_id: int | None = None) -> Services:
+    sessions = database.sessions
+    return Services(
+        database=database,
+        clauses=ClauseService(sessions, user_id),
+        companies=CompanyService(sessions, user_id),
+        parameters=ParameterService(sessions, user_id),
+        users=UserService(sessions),
+        committees=CommitteeService(sessions, user_id),
+        maintenance=MaintenanceService(database),
+    )
+
+
+def open_services(path: str | Path, *, create: bool = True, user_id: int | None = None) -> Services:
+    """Open (creating and migrating when needed) the database at ``path``."""
+    return build_services(open_database(path, create=create), user_id)
