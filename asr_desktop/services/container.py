@@ -7,9 +7,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from asr_desktop.persistence.db import Database, open_database
+from asr_desktop.services.audit import AuditService
 from asr_desktop.services.clauses import ClauseService
 from asr_desktop.services.companies import CompanyService
+from asr_desktop.services.hours import HoursService
 from asr_desktop.services.maintenance import MaintenanceService
+from asr_desktop.services.participants import ParticipantService
+from asr_desktop.services.placements import PlacementService
 from asr_desktop.services.settings import CommitteeService, ParameterService, UserService
 
 
@@ -22,6 +26,10 @@ class Services:
     users: UserService
     committees: CommitteeService
     maintenance: MaintenanceService
+    participants: ParticipantService
+    placements: PlacementService
+    hours: HoursService
+    audit: AuditService
 
     @property
     def path(self) -> Path:
@@ -41,6 +49,10 @@ def build_services(database: Database, user_id: int | None = None) -> Services:
         users=UserService(sessions),
         committees=CommitteeService(sessions, user_id),
         maintenance=MaintenanceService(database),
+        participants=ParticipantService(sessions, user_id),
+        placements=PlacementService(sessions, user_id),
+        hours=HoursService(sessions, user_id),
+        audit=AuditService(sessions, user_id),
     )
 
 
