@@ -1,0 +1,76 @@
+"""``asr-desktop check [--json] --db PATH``: examine a database file without touching it.
+
+Exit 0 when the file is healthy, 1 when the examination found problems, 2 when there is no
+file to examine. The file is opened read-only by ``services.maintenance.inspect_file``: a
+missing file is never created, a foreign file is never stamped.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+
+from asr_desktop.cli._labels import census_lines
+from asr_desktop.domain.formats import format_int
+from asr_desktop.services.maintenance import inspect_file, report_as_dict
+
+log = logging.getLogger(__name__)
+
+DESCRIPTION = (
+    "Vérifie une base sans la modifier : intégrité, références, identifiant, version du "
+    "format et du schéma, nombre de lignes par table."
+)
+
+
+def add_parser(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "check", help="vérifier l'état d'une base", description=DESCRIPTION
+    )
+    parser.add_argument("--db", required=True, type=Path, metavar="CHEMIN", help="la base")
+    parser.add_argument(
+        "--json", action="store_true", help="écrire le rapport en JSON (pour les scripts)"
+    )
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    path: Path = args.db
+    if not path.exists():
+        print(f"Erreur : la base {path} n'existe pas.", file=sys.stderr)
+        return 2
+    if not path.is_file():
+        print(f"Erreur : {path} n'est pas un fichier.", file=sys.stderr)
+        return 2
+    report = inspect_file(path)
+    data = report_as_dict(report)
+    log.info("Vérification : saine=%s, %d problème(s)", data["healthy"], len(data["problems"]))
+    if args.json:
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+    else:
+        print("\n".join(_human_lines(data)))
+    return 0 if data["healthy"] else 1
+
+
+def _human_lines(data: dict) -> list[str]:
+    schema = data["schema_revision"] or "absent"
+    lines = [
+        f"Base : {data['path']}",
+        f"Intégrité : {data['integrity']}",
+        f"Références cassées : {format_int(data['foreign_key_problems'])}",
+        "Identifiant d'application : "
+        + ("ASR Desktop" if data["application_id_ok"] else "inconnu (pas une base ASR Desktop)"),
+        f"Version du format : {data['user_version']}",
+        f"Schéma : {schema} (version attendue : {data['head_revision']})",
+    ]
+    if data["row_counts"]:
+        lines.append("Lignes par table :")
+        lines.extend(census_lines(data["row_counts"]))
+    if data["healthy"]:
+        lines.append("Résultat : base saine.")
+    else:
+        lines.append(f"Résultat : {len(data['problems'])} problème(s) trouvé(s) :")
+        lines.extend(f"  - {problem}" for problem in data["problems"])
+    return lines
