@@ -30,6 +30,7 @@ class Services:
     placements: PlacementService
     hours: HoursService
     audit: AuditService
+    user_id: int | None = None  # who is signed in (None: a base without accounts)
 
     @property
     def path(self) -> Path:
@@ -53,6 +54,7 @@ def build_services(database: Database, user_id: int | None = None) -> Services:
         placements=PlacementService(sessions, user_id),
         hours=HoursService(sessions, user_id),
         audit=AuditService(sessions, user_id),
+        user_id=user_id,
     )
 
 
