@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from datetime import datetime
 from functools import partial
 from pathlib import Path
 
@@ -22,18 +23,26 @@ from PySide6.QtGui import (
     QKeySequence,
 )
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QFileDialog,
     QLabel,
     QListWidgetItem,
     QMainWindow,
     QMessageBox,
+    QTableView,
+    QTreeView,
     QVBoxLayout,
     QWidget,
 )
 
 from asr_desktop import APPLICATION_NAME, __version__
+from asr_desktop.domain.errors import DomainError
 from asr_desktop.services.container import Services
-from asr_desktop.ui import resources_rc  # noqa: F401 - registers the ":/icons/…" resources
+from asr_desktop.ui import (
+    qt_support,
+    resources_rc,  # noqa: F401 - registers the ":/icons/…" resources
+)
+from asr_desktop.ui.common import changes
 from asr_desktop.ui.forms.ui_main_window import Ui_MainWindow
 from asr_desktop.ui.pages import PAGES, PageSpec
 
@@ -42,6 +51,10 @@ log = logging.getLogger(__name__)
 APP_ICON = ":/icons/asr-desktop.svg"
 GEOMETRY_KEY = "main_window/geometry"
 PAGE_KEY = "main_window/page"
+TABLES_KEY = "tables"  # tables/<page key>/<view objectName> = the header's saved state
+BACKUP_FILTER = "Sauvegardes ASR Desktop (*.db);;Tous les fichiers (*)"
+#: What a page may offer to the « Édition » menu (method names, no arguments).
+PAGE_COMMANDS = ("create_record", "open_selected", "focus_search")
 DATABASE_FILTER = "Bases ASR Desktop (*.db *.sqlite);;Tous les fichiers (*)"
 
 
@@ -69,6 +82,7 @@ class MainWindow(QMainWindow):
         self._log_dir = log_dir
         self._pages = tuple(pages)
         self._built: dict[int, QWidget] = {}
+        self._stale: set[int] = set()  # built pages to read again when next shown
         self.ui = Ui_MainWindow()
         self.ui.setupUi(self)
         self.setWindowIcon(QIcon(APP_ICON))
@@ -80,7 +94,20 @@ class MainWindow(QMainWindow):
         self.database_label.setToolTip(str(services.path))
         self.database_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.ui.statusBar.addPermanentWidget(self.database_label, 1)
+        self.user_label = QLabel(self._user_text(), self)
+        self.user_label.setObjectName("userLabel")
+        self.ui.statusBar.addPermanentWidget(self.user_label)
+        changes().changed.connect(self._data_changed)
         self._restore_settings(start_page)
+
+    def _user_text(self) -> str:
+        if self.services.user_id is None:
+            return "Base sans comptes utilisateurs"
+        try:
+            user = self.services.users.get_user(self.services.user_id)
+        except DomainError:
+            return "Utilisateur inconnu"
+        return f"Utilisateur : {user.display_name} ({user.role.label})"
 
     # --- pages ------------------------------------------------------------------------------
 
@@ -129,27 +156,66 @@ class MainWindow(QMainWindow):
             widget.setObjectName(f"{spec.key}Page")
             self.ui.pageStack.widget(index).layout().addWidget(widget)
             self._built[index] = widget
+            self._restore_tables(spec.key, widget)
             log.info("page %s construite", spec.key)
         return self._built[index]
 
     def reload_page(self) -> None:
         """Read the current page's data again (« Affichage → Actualiser la page »)."""
         index = self.current_index
+        page = self._built.get(index)
+        if page is not None and hasattr(page, "refresh"):
+            page.refresh()
+            self._stale.discard(index)
+            return
         old = self._built.pop(index, None)
         if old is not None:
+            self._save_tables(self._pages[index].key, old)
             old.setParent(None)
             old.deleteLater()
         self.page(index)
 
     def _display(self, index: int) -> None:
         if 0 <= index < len(self._pages):
-            self.page(index)
+            page = self.page(index)
+            if index in self._stale:
+                self._stale.discard(index)
+                if hasattr(page, "refresh"):
+                    page.refresh()
             self.ui.pageStack.setCurrentIndex(index)
+            for name, action in self._page_actions().items():
+                action.setEnabled(hasattr(page, name))
+
+    def _data_changed(self, _what: str) -> None:
+        """Something was written: every other page built so far reads its data again when
+        it is next shown (the current page refreshed itself)."""
+        self._stale.update(i for i in self._built if i != self.current_index)
+
+    # --- « Édition »: commands of the current page ---------------------------------------
+
+    def _page_actions(self) -> dict[str, QAction]:
+        return {
+            "create_record": self.ui.actionNewRecord,
+            "open_selected": self.ui.actionOpenRecord,
+            "focus_search": self.ui.actionFind,
+        }
+
+    def run_page_command(self, name: str) -> bool:
+        """Call ``name`` (one of ``PAGE_COMMANDS``) on the current page; False if it has none."""
+        page = self._built.get(self.current_index)
+        command = getattr(page, name, None) if page is not None else None
+        if command is None:
+            return False
+        command()
+        return True
 
     # --- menus ------------------------------------------------------------------------------
 
     def _connect_actions(self) -> None:
         self.ui.actionOpenDatabase.triggered.connect(self.choose_database)
+        self.ui.actionBackupDatabase.triggered.connect(self.choose_backup)
+        for name, action in self._page_actions().items():
+            action.triggered.connect(partial(self.run_page_command, name))
         self.ui.actionQuit.triggered.connect(self.close)
         self.ui.actionReloadPage.triggered.connect(self.reload_page)
         self.ui.actionAbout.triggered.connect(self.show_about)
@@ -162,6 +228,34 @@ class MainWindow(QMainWindow):
         )
         if path:
             self.databaseOpenRequested.emit(path)
+
+    def choose_backup(self) -> None:
+        stamp = datetime.now().strftime("%Y%m%d-%H%M")
+        suggested = self.services.path.parent / f"asr-sauvegarde-{stamp}.db"
+        path, _filter = QFileDialog.getSaveFileName(
+            self, "Sauvegarder la base", str(suggested), BACKUP_FILTER
+        )
+        if path:
+            self.backup_to(Path(path))
+
+    def backup_to(self, path: Path) -> bool:
+        if path.resolve() == self.services.path.resolve():
+            qt_support.warn(
+                self, "Sauvegarde impossible", "Choisissez un autre fichier que la base ouverte."
+            )
+            return False
+        try:
+            written = self.services.maintenance.backup_to(path)
+        except (OSError, DomainError) as error:
+            log.warning("sauvegarde impossible (%s)", type(error).__name__)
+            qt_support.warn(
+                self,
+                "Sauvegarde impossible",
+                f"La sauvegarde n'a pas pu être écrite dans {path} : {error}",
+            )
+            return False
+        self.ui.statusBar.showMessage(f"Base sauvegardée dans {written}", 10_000)
+        return True
 
     def about_text(self) -> str:
         return (
@@ -195,9 +289,36 @@ class MainWindow(QMainWindow):
                 start = key
         self.show_page(start if start_page is None else start_page)
 
+    def _views(self, page: QWidget) -> list[QAbstractItemView]:
+        return [
+            view
+            for view in page.findChildren(QAbstractItemView)
+            if isinstance(view, QTableView | QTreeView) and view.objectName()
+        ]
+
+    def _restore_tables(self, page_key: str, page: QWidget) -> None:
+        if self._settings is None:
+            return
+        for view in self._views(page):
+            state = self._settings.value(f"{TABLES_KEY}/{page_key}/{view.objectName()}")
+            if state:
+                header = view.horizontalHeader() if isinstance(view, QTableView) else view.header()
+                header.restoreState(state)
+
+    def _save_tables(self, page_key: str, page: QWidget) -> None:
+        if self._settings is None:
+            return
+        for view in self._views(page):
+            header = view.horizontalHeader() if isinstance(view, QTableView) else view.header()
+            self._settings.setValue(
+                f"{TABLES_KEY}/{page_key}/{view.objectName()}", header.saveState()
+            )
+
     def save_settings(self) -> None:
         if self._settings is None:
             return
+        for index, page in self._built.items():
+            self._save_tables(self._pages[index].key, page)
         self._settings.setValue(GEOMETRY_KEY, self.saveGeometry())
         self._settings.setValue(PAGE_KEY, self.current_key)
         self._settings.sync()
