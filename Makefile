@@ -3,11 +3,12 @@
 #   make test  [ARGS="-k companies"]   ruff, lint-imports and the tests (Qt offscreen)
 #   make demo                          create demo/asr-demo.db if absent
 #   make lint                          ruff and lint-imports only
+#   make screenshots                   one PNG per page into docs/screenshots/ (under Xvfb)
 
 ARGS ?=
 .DEFAULT_GOAL := help
 
-.PHONY: run test demo lint help
+.PHONY: run test demo lint screenshots help
 
 run:
 	@bash scripts/dev.sh run $(ARGS)
@@ -21,5 +22,8 @@ demo:
 lint:
 	@bash scripts/dev.sh lint
 
+screenshots:
+	@bash scripts/dev.sh screenshots $(ARGS)
+
 help:
-	@sed -n "2,5p" Makefile
+	@sed -n "2,6p" Makefile

@@ -5,6 +5,8 @@
 #   scripts/dev.sh test [options de pytest]      prepare, ruff, lint-imports, pytest (offscreen)
 #   scripts/dev.sh demo                          prepare, create the demo base if absent
 #   scripts/dev.sh lint                          prepare, ruff + lint-imports
+#   scripts/dev.sh screenshots                   prepare (with Xvfb), demo base, one PNG per page
+#                                                into docs/screenshots/
 #
 # "prepare" = Debian libraries Qt needs (apt-get, only the missing ones), .venv created if
 # missing, project installed editable with its test tools when pyproject.toml changed,
@@ -166,8 +168,14 @@ case "$command" in
     prepare
     lint
     ;;
+  screenshots)
+    # shellcheck disable=SC2086
+    prepare $APT_RUNTIME $APT_WINDOW $APT_VISUAL
+    ensure_demo
+    exec xvfb-run -a -s "-screen 0 1440x900x24" "$VPY" scripts/screenshots.py --db "$DEMO_DB" "$@"
+    ;;
   *)
-    echo "utilisation : scripts/dev.sh run|test|demo|lint [arguments]" >&2
+    echo "utilisation : scripts/dev.sh run|test|demo|lint|screenshots [arguments]" >&2
     exit 2
     ;;
 esac
