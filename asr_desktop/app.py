@@ -2,9 +2,20 @@
 
 ``main()`` hands a sub-command (``asr-desktop demo|calibrate|check …``) to the command line
 without ever loading Qt. Otherwise it opens the window: ``QApplication`` with the French locale
-and Qt's French translations, a rotating log file, the crash hook, a lock beside the database
-file, the database opened (created and migrated when needed) through the services, and the
-main window. Qt is imported inside the functions that need it, never at module level.
+and Qt's French translations, a rotating log file, the crash hook, then the database:
+
+1. a network or cloud-synchronised folder is refused (``services.startup``);
+2. a lock beside the file: a second copy of the program on the same base is refused;
+3. the start-up gate: a missing file asks for the first account (new encrypted base, recovery
+   key shown once); an encrypted file asks for login and password (growing delay, « Clé de
+   secours… »), then is checked with its key; an unfit file (empty, truncated, foreign,
+   damaged, newer) is never written: the user may set it aside and restore the newest
+   verified backup;
+4. the main window, with the automatic lock (``ui.lock``) for the signed-in user.
+
+Without a screen (``--screenshot``), or when set, ``ASR_USER``/``ASR_PASSPHRASE`` sign in;
+``--demo`` also tries the documented demonstration account. Qt is imported inside the
+functions that need it, never at module level.
 """
 
 from __future__ import annotations
@@ -21,7 +32,7 @@ log = logging.getLogger(__name__)
 
 EXIT_OK, EXIT_FAILED, EXIT_REFUSED = 0, 1, 2
 #: Options of the window; a first argument among them never loads the command line.
-GUI_OPTIONS = frozenset({"--db", "--demo", "--screenshot", "--page"})
+GUI_OPTIONS = frozenset({"--db", "--demo", "--no-encryption", "--screenshot", "--page"})
 DATABASE_SETTING = "database/path"
 LOG_FILE_NAME = f"{APPLICATION_SLUG}.log"
 SCREENSHOT_DELAY_MS = 300
@@ -97,7 +108,15 @@ def parse_options(argv: list[str]):
     parser.add_argument(
         "--demo",
         action="store_true",
-        help="si la base n'existe pas, la créer remplie de données de démonstration",
+        help="si la base n'existe pas, la créer remplie de données de démonstration (chiffrée, "
+        "compte « demo ») ; se connecter avec le compte de démonstration",
+    )
+    parser.add_argument(
+        "--no-encryption",
+        "--sans-chiffrement",
+        dest="no_encryption",
+        action="store_true",
+        help="avec --demo : créer la base de démonstration sans la chiffrer",
     )
     parser.add_argument(
         "--screenshot",
@@ -162,7 +181,9 @@ def run_gui(options) -> int:
             return EXIT_FAILED
     settings = qt_support.user_settings() if interactive else None
     start_page = None if options.page is None else options.page - 1
-    launcher = Launcher(settings, log_dir, interactive, start_page)
+    launcher = Launcher(
+        settings, log_dir, interactive, start_page, encrypt_demo=not options.no_encryption
+    )
     if start_page is not None and not 0 <= start_page < len(PAGES):
         launcher.refuse(f"--page : choisissez une page de 1 à {len(PAGES)}.")
         return EXIT_REFUSED
@@ -198,17 +219,37 @@ def take_screenshot(app, window, target: Path) -> bool:
 
 
 class Launcher:
-    """Owns what one open database needs: the lock beside the file, the services and the
-    window; « Fichier → Ouvrir une base… » replaces all three at once."""
+    """Owns what one open database needs: the lock beside the file, the signed-in database
+    (services, accounts, user), the window and its lock screen; « Fichier → Ouvrir une
+    base… » replaces them all at once. ``cost``: Argon2id parameters of new key slots (tests
+    pass a cheap one); ``idle_ms`` overrides the idle time of the preferences."""
 
-    def __init__(self, settings, log_dir: Path, interactive: bool, start_page: int | None = None):
+    def __init__(
+        self,
+        settings,
+        log_dir: Path,
+        interactive: bool,
+        start_page: int | None = None,
+        *,
+        encrypt_demo: bool = True,
+        cost=None,
+        idle_ms: int | None = None,
+    ):
         self.settings = settings
         self.log_dir = log_dir
         self.interactive = interactive
         self.start_page = start_page  # for the first window only
+        self.encrypt_demo = encrypt_demo
+        self.cost = cost
+        self.idle_ms = idle_ms
         self.window = None
-        self.services = None
+        self.opened = None
+        self.lock_screen = None
         self._lock = None
+
+    @property
+    def services(self):
+        return self.opened.services if self.opened is not None else None
 
     def remembered_path(self) -> Path:
         if self.settings is not None:
@@ -229,11 +270,17 @@ class Launcher:
 
     def open(self, path: Path, demo: bool = False) -> bool:
         """Open ``path`` (and show it in place of the current window, if any); False, after
-        telling the user why, when it is refused. The current database then stays open."""
+        telling the user why, when it is refused or the user gave up. The current database
+        then stays open."""
         from asr_desktop.domain.errors import Cancelled, DomainError
-        from asr_desktop.services.container import open_services
+        from asr_desktop.services.startup import location_problem
+        from asr_desktop.ui.sign_in import SignIn
 
         path = Path(path).expanduser().absolute()
+        problem = location_problem(path)
+        if problem is not None:
+            self.refuse(problem)
+            return False
         lock = self._take_lock(path)
         if lock is False:
             self.refuse(
@@ -245,41 +292,69 @@ class Launcher:
             if demo and not path.exists():
                 self._generate_demo(path)
             started = perf_counter()
-            services = open_services(path)
+            opened = SignIn(
+                path, self.interactive, demo=demo, cost=self.cost, parent=self.window
+            ).run()
         except Cancelled:  # the user stopped the demo generation: nothing to explain
             _release(lock)
             log.info("création de la base de démonstration annulée")
             return False
-        except DomainError as error:  # refused file (foreign, newer, damaged…)
+        except DomainError as error:  # refused file, wrong credentials without a screen…
             _release(lock)
             self.refuse(str(error))
             return False
         except BaseException:
             _release(lock)
             raise
+        if opened is None:  # a dialog was closed: the user chose not to go on
+            _release(lock)
+            return False
         log.info("base %s ouverte en %.2f s", shown_path(path), perf_counter() - started)
-        self._replace(services, lock)
+        self._replace(opened, lock)
         if self.settings is not None:
             self.settings.setValue(DATABASE_SETTING, str(path))
         return True
 
-    def _replace(self, services, lock) -> None:
+    def _replace(self, opened, lock) -> None:
         from asr_desktop.ui.main_window import MainWindow
 
-        old_window, old_services, old_lock = self.window, self.services, self._lock
-        self.services, self._lock = services, lock
+        old_window, old_opened, old_lock = self.window, self.opened, self._lock
+        if self.lock_screen is not None:
+            self.lock_screen.stop()
+        self.opened, self._lock = opened, lock
         self.window = MainWindow(
-            services, settings=self.settings, log_dir=self.log_dir, start_page=self.start_page
+            opened.services,
+            settings=self.settings,
+            log_dir=self.log_dir,
+            start_page=self.start_page,
         )
         self.start_page = None
         self.window.databaseOpenRequested.connect(lambda chosen: self.open(Path(chosen)))
+        self.lock_screen = self._install_lock(opened, self.window)
         if old_window is not None:
             self.window.show()
             old_window.close()
             old_window.deleteLater()
-        if old_services is not None:
-            old_services.close()
+        if old_opened is not None:
+            old_opened.close()
         _release(old_lock)
+
+    def _install_lock(self, opened, window):
+        """The automatic lock, for a signed-in user (a base without accounts has no
+        password to ask)."""
+        from asr_desktop.ui.lock import LockScreen, idle_minutes
+
+        user = opened.user
+        if user is None:
+            return None
+        idle_ms = self.idle_ms or idle_minutes(self.settings) * 60_000
+        return LockScreen(
+            window,
+            lambda password: opened.auth.authenticate(user.login, password),
+            user_text=f"Session de {user.display_name} ({user.role.label})",
+            idle_ms=idle_ms,
+            wait=lambda: opened.auth.remaining_wait(user.login),
+        ).install()
 
     def _take_lock(self, path: Path):
         """A ``QLockFile`` held while the base is open; False if another copy holds it,
@@ -299,7 +374,7 @@ class Launcher:
 
     def _generate_demo(self, path: Path) -> None:
         from asr_desktop.services import NO_PROGRESS
-        from asr_desktop.services.demo import generate_demo
+        from asr_desktop.services.access import create_demo
 
         log.info("création de la base de démonstration %s", shown_path(path))
         progress = NO_PROGRESS
@@ -308,15 +383,24 @@ class Launcher:
 
             progress = DialogProgress("Création de la base de démonstration…")
         try:
-            generate_demo(path, size="realistic", progress=progress)
+            create_demo(
+                path,
+                size="realistic",
+                encrypted=self.encrypt_demo,
+                progress=progress,
+                cost=self.cost,
+            )
         finally:
             if progress is not NO_PROGRESS:
                 progress.close()
 
     def close(self) -> None:
-        if self.services is not None:
-            self.services.close()
-            self.services = None
+        if self.lock_screen is not None:
+            self.lock_screen.stop()
+            self.lock_screen = None
+        if self.opened is not None:
+            self.opened.close()
+            self.opened = None
         _release(self._lock)
         self._lock = None
 

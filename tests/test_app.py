@@ -12,13 +12,22 @@ from pathlib import Path
 import pytest
 
 from asr_desktop import app
+from asr_desktop.services.access import (
+    DEMO_LOGIN,
+    PASSPHRASE_VARIABLE,
+    USER_VARIABLE,
+)
+
+PASSWORD = "Vx7#kLm2qP!z"
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def _env(tmp_path: Path) -> dict[str, str]:
-    """Offscreen Qt, and the user's folders (settings, logs, data) inside ``tmp_path``."""
-    env = dict(os.environ)
+def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
+    """Offscreen Qt, and the user's folders (settings, logs, data) inside ``tmp_path``;
+    no credentials unless given in ``extra``."""
+    env = {k: v for k, v in os.environ.items() if k not in (USER_VARIABLE, PASSPHRASE_VARIABLE)}
+    env.update(extra)
     env.update(
         QT_QPA_PLATFORM="offscreen",
         XDG_CONFIG_HOME=str(tmp_path / "config"),
@@ -29,11 +38,11 @@ def _env(tmp_path: Path) -> dict[str, str]:
     return env
 
 
-def _run(args: list[str], tmp_path: Path) -> subprocess.CompletedProcess:
+def _run(args: list[str], tmp_path: Path, **extra: str) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, *args],
         cwd=tmp_path,
-        env=_env(tmp_path),
+        env=_env(tmp_path, **extra),
         capture_output=True,
         text=True,
         timeout=120,
@@ -104,19 +113,59 @@ def test_screenshot_of_a_new_database_gives_a_window_sized_png(tmp_path):
     database = tmp_path / "nouvelle.db"
     shot = tmp_path / "fenetre.png"
 
-    result = _run(["-m", "asr_desktop", "--screenshot", str(shot), "--db", str(database)], tmp_path)
+    result = _run(
+        ["-m", "asr_desktop", "--screenshot", str(shot), "--db", str(database)],
+        tmp_path,
+        ASR_USER="alice",
+        ASR_PASSPHRASE=PASSWORD,
+    )
 
     assert result.returncode == 0, result.stderr
     width, height = _png_size(shot)
     assert width >= 800 and height >= 500
     assert shot.stat().st_size > 10_000  # text and icons drawn, not a blank image
-    with sqlite3.connect(database) as con:  # created and migrated on the way
-        tables = {row[0] for row in con.execute("SELECT name FROM sqlite_master")}
-    assert {"authority", "lot", "company", "participant"} <= tables
+    assert "Clé de secours" in result.stderr  # shown once, to whoever created the base
+    with pytest.raises(sqlite3.DatabaseError, match="not a database"):  # encrypted
+        sqlite3.connect(database).execute("SELECT count(*) FROM sqlite_master").fetchone()
+    assert (tmp_path / "nouvelle.db.cles").exists()
     assert not Path(str(database) + ".lock").exists()  # the lock went with the program
     if sys.platform.startswith("linux"):
         log = tmp_path / "state" / "ASR Desktop" / "log" / "asr-desktop.log"
-        assert "démarre" in log.read_text(encoding="utf-8")
+        text = log.read_text(encoding="utf-8")
+        assert "démarre" in text
+        assert "alice" not in text and PASSWORD not in text
+
+
+def test_without_a_screen_a_new_database_needs_credentials_and_nothing_is_created(tmp_path):
+    database = tmp_path / "nouvelle.db"
+    result = _run(
+        ["-m", "asr_desktop", "--screenshot", str(tmp_path / "x.png"), "--db", str(database)],
+        tmp_path,
+    )
+    assert result.returncode == 2
+    assert "définissez ASR_USER et ASR_PASSPHRASE" in result.stderr
+    assert not database.exists()
+
+
+def test_the_demo_option_signs_in_with_the_demo_account_without_typing(tmp_path):
+    from asr_desktop import cli
+
+    database = tmp_path / "demo.db"
+    assert cli.main(["demo", "--size", "small", "--db", str(database)]) == 0
+    shot = tmp_path / "demo.png"
+
+    result = _run(
+        ["-m", "asr_desktop", "--demo", "--screenshot", str(shot), "--db", str(database)],
+        tmp_path,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert _png_size(shot)[0] >= 800
+    refused = _run(
+        ["-m", "asr_desktop", "--screenshot", str(shot), "--db", str(database)], tmp_path
+    )
+    assert refused.returncode == 2  # without --demo, the demo base asks who signs in
+    assert "est chiffrée" in refused.stderr
 
 
 def test_a_foreign_file_is_refused_with_exit_2_and_left_untouched(tmp_path):
@@ -130,6 +179,7 @@ def test_a_foreign_file_is_refused_with_exit_2_and_left_untouched(tmp_path):
 
     assert result.returncode == 2
     assert "n'est pas une base ASR Desktop" in result.stderr
+    assert "Le fichier n'a pas été modifié." in result.stderr
     assert "Traceback" not in result.stderr
     assert foreign.read_bytes() == before
     assert not (tmp_path / "x.png").exists()
@@ -148,11 +198,43 @@ def warnings(monkeypatch):
 
 
 @pytest.fixture
-def launchers(qapp, tmp_path):
+def signed_in_as_alice(monkeypatch):
+    monkeypatch.setenv(USER_VARIABLE, "alice")
+    monkeypatch.setenv(PASSPHRASE_VARIABLE, PASSWORD)
+
+
+@pytest.fixture
+def unfit_choices(monkeypatch):
+    """The « base inutilisable » box answers ``unfit_choices.answer``; its texts are kept."""
+    from asr_desktop.ui import sign_in
+
+    class Choices:
+        answer: str | None = None
+        texts: list[str] = []
+
+    choices = Choices()
+    choices.texts = []
+
+    def ask(parent, path, text, candidates):
+        choices.texts.append(text)
+        return choices.answer
+
+    monkeypatch.setattr(sign_in, "ask_unfit", ask)
+    return choices
+
+
+@pytest.fixture
+def launchers(qapp, tmp_path, monkeypatch):
+    from argon2 import profiles
+
+    monkeypatch.delenv(USER_VARIABLE, raising=False)
+    monkeypatch.delenv(PASSPHRASE_VARIABLE, raising=False)
     made: list[app.Launcher] = []
 
     def make() -> app.Launcher:
-        launcher = app.Launcher(settings=None, log_dir=tmp_path / "logs", interactive=True)
+        launcher = app.Launcher(
+            settings=None, log_dir=tmp_path / "logs", interactive=True, cost=profiles.CHEAPEST
+        )
         made.append(launcher)
         return launcher
 
@@ -163,20 +245,54 @@ def launchers(qapp, tmp_path):
         launcher.close()
 
 
-def test_a_refused_file_gets_a_french_box_not_a_traceback(launchers, warnings, tmp_path):
+def test_a_foreign_file_is_offered_to_be_set_aside_and_left_as_it_is(
+    launchers, warnings, unfit_choices, tmp_path
+):
     foreign = tmp_path / "recettes.db"
-    _foreign_database(foreign)
+    before = _foreign_database(foreign)
     launcher = launchers()
 
-    assert launcher.open(foreign) is False
+    assert launcher.open(foreign) is False  # « Ne rien changer »
 
     assert launcher.window is None
-    [(title, text)] = warnings
-    assert title == "Ouverture impossible"
+    [text] = unfit_choices.texts
     assert "n'est pas une base ASR Desktop" in text
+    assert "Aucune sauvegarde vérifiée" in text
+    assert foreign.read_bytes() == before
+    assert warnings == []
 
 
-def test_a_database_open_in_another_window_is_refused(launchers, warnings, tmp_path):
+def test_an_unfit_file_is_set_aside_and_the_newest_backup_restored(
+    launchers, warnings, unfit_choices, signed_in_as_alice, tmp_path
+):
+    path = tmp_path / "asr.db"
+    first = launchers()
+    assert first.open(path) is True
+    first.services.companies  # noqa: B018 - the base works
+    first.window.backup_to(tmp_path / "asr-sauvegarde-20261124-1800.db")
+    first.window.close()
+    first.close()
+    damaged = bytearray(path.read_bytes())
+    damaged[5000:5100] = bytes(100)  # a page whose check fails
+    path.write_bytes(bytes(damaged))
+    unfit_choices.answer = "restore"
+
+    second = launchers()
+    assert second.open(path) is True
+
+    [text] = unfit_choices.texts
+    assert "le contrôle d'intégrité a échoué" in text
+    assert "asr-sauvegarde-20261124-1800.db" in text
+    [aside] = tmp_path.glob("asr.db.ecartee-*[0-9]")
+    assert aside.read_bytes() == bytes(damaged)  # set aside as it was
+    assert (tmp_path / (aside.name + ".cles")).exists()  # still openable with its passwords
+    assert second.opened.user.login == "alice"
+    assert warnings == []
+
+
+def test_a_database_open_in_another_window_is_refused(
+    launchers, warnings, signed_in_as_alice, tmp_path
+):
     path = tmp_path / "partagee.db"
     first, second = launchers(), launchers()
 
@@ -188,39 +304,85 @@ def test_a_database_open_in_another_window_is_refused(launchers, warnings, tmp_p
     assert second.open(path) is True
 
 
-def test_opening_another_base_replaces_the_window(launchers, warnings, tmp_path):
+def test_a_database_in_a_synchronised_folder_is_refused(launchers, warnings, tmp_path):
+    path = tmp_path / "OneDrive - Mairie" / "asr.db"
+
+    assert launchers().open(path) is False
+
+    [(title, text)] = warnings
+    assert "synchronisé par OneDrive" in text
+    assert not path.parent.exists()
+
+
+def test_opening_another_base_replaces_the_window_and_its_lock(
+    launchers, warnings, signed_in_as_alice, tmp_path
+):
     launcher = launchers()
     launcher.open(tmp_path / "premiere.db")
-    first_window = launcher.window
+    first_window, first_lock = launcher.window, launcher.lock_screen
+    assert first_lock is not None and not first_lock.is_locked
 
     launcher.window.databaseOpenRequested.emit(str(tmp_path / "seconde.db"))
 
     assert launcher.window is not first_window
+    assert launcher.lock_screen is not first_lock
     assert launcher.services.path.name == "seconde.db"
     assert "seconde.db" in launcher.window.windowTitle()
     assert warnings == []
 
 
-def test_demo_option_generates_a_missing_base_once(launchers, warnings, tmp_path, monkeypatch):
+def test_first_start_asks_for_the_first_account_in_a_dialog(
+    launchers, warnings, tmp_path, monkeypatch
+):
+    from asr_desktop.ui.first_user_dialog import FirstUserDialog
+
+    def fill_in(dialog):
+        dialog.ui.loginEdit.setText("coord")
+        dialog.ui.displayNameEdit.setText("Camille Coordination")
+        dialog.ui.passwordEdit.setText(PASSWORD)
+        dialog.ui.confirmEdit.setText(PASSWORD)
+        dialog.submit()
+        assert dialog.ui.pages.currentWidget() is dialog.ui.keyPage
+        dialog.ui.notedCheck.setChecked(True)
+        dialog.ui.continueButton.click()
+        return dialog.result()
+
+    monkeypatch.setattr(FirstUserDialog, "exec", fill_in)
+    launcher = launchers()
+
+    assert launcher.open(tmp_path / "asr.db") is True
+
+    assert launcher.opened.user.login == "coord"
+    assert launcher.opened.encrypted
+    assert "Camille Coordination (Coordinateur)" in launcher.window.user_label.text()
+    assert warnings == []
+
+
+def test_demo_option_generates_an_encrypted_base_once_and_signs_in(
+    launchers, warnings, tmp_path, monkeypatch
+):
     from asr_desktop.services import demo
 
     calls: list[tuple[str, str]] = []
+    real_generate = demo.generate_demo
 
-    def fake_generate(path, size="realistic", *args, progress, **kwargs):
+    def small_generate(path, size="realistic", *args, progress, **kwargs):
         calls.append((Path(path).name, size))
-        progress(1, 2, "donneurs d'ordre")  # the dialog takes progress without complaint
-        assert progress.cancelled is False
+        assert progress.cancelled is False  # the dialog takes progress without complaint
+        return real_generate(path, "small", *args, progress=progress, **kwargs)
 
-    monkeypatch.setattr(demo, "generate_demo", fake_generate)
+    monkeypatch.setattr(demo, "generate_demo", small_generate)
     path = tmp_path / "demo.db"
     first = launchers()
 
     assert first.open(path, demo=True) is True
+    assert first.opened.encrypted and first.opened.user.login == DEMO_LOGIN
     first.window.close()
     first.close()
     assert launchers().open(path, demo=True) is True  # the file exists now: kept as it is
 
-    assert calls == [("demo.db", "realistic")]
+    assert [size for _name, size in calls] == ["realistic"]
+    assert (tmp_path / "demo.db.cles").exists()
     assert warnings == []
 
 
@@ -239,7 +401,7 @@ def test_a_cancelled_demo_opens_nothing_and_says_nothing(
     assert launcher.open(tmp_path / "demo.db", demo=True) is False
     assert launcher.window is None
     assert warnings == []
-    assert not (tmp_path / "demo.db.lock").exists()
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name != "logs") == []
 
 
 # --- the crash hook ------------------------------------------------------------------------------

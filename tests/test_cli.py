@@ -14,6 +14,12 @@ import pytest
 from asr_desktop import __version__, cli
 from asr_desktop.cli.demo import TerminalProgress
 from asr_desktop.persistence.models import EXPECTED_TABLES
+from asr_desktop.services.access import (
+    DEMO_LOGIN,
+    DEMO_PASSWORD,
+    PASSPHRASE_VARIABLE,
+    USER_VARIABLE,
+)
 from asr_desktop.services.settings import ParameterService
 
 FORMULA_833 = [
@@ -258,6 +264,7 @@ def test_check_a_healthy_database(run, db):
     code, out, _ = run("check", "--db", str(db.path))
     assert code == 0
     assert "Intégrité : ok" in out
+    assert "Chiffrement : non" in out
     assert "Paramètres datés (parameter)" in out
     assert _last_line(out) == "Résultat : base saine."
 
@@ -273,6 +280,7 @@ def test_check_json_report(run, db):
     assert report["schema_revision"] == report["head_revision"]
     assert report["missing_tables"] == []
     assert report["problems"] == []
+    assert report["encrypted"] is False
     assert set(report["row_counts"]) == set(EXPECTED_TABLES)
     assert report["row_counts"]["parameter"] > 0
     assert {"user_version", "path"} <= set(report)
@@ -334,23 +342,112 @@ def demo_module():
     return pytest.importorskip("asr_desktop.services.demo")
 
 
-def test_realistic_demo_then_check_reports_every_table_filled(run, demo_module, tmp_path):
+@pytest.fixture
+def demo_account(monkeypatch):
+    """ASR_USER / ASR_PASSPHRASE of the demonstration account, as a script would set them."""
+    monkeypatch.setenv(USER_VARIABLE, DEMO_LOGIN)
+    monkeypatch.setenv(PASSPHRASE_VARIABLE, DEMO_PASSWORD)
+
+
+@pytest.fixture
+def no_account(monkeypatch):
+    monkeypatch.delenv(USER_VARIABLE, raising=False)
+    monkeypatch.delenv(PASSPHRASE_VARIABLE, raising=False)
+
+
+@pytest.fixture(scope="module")
+def encrypted_demo(tmp_path_factory):
+    """A small encrypted demonstration base made by the command (once for this module)."""
+    path = tmp_path_factory.mktemp("chiffree") / "demo.db"
+    assert cli.main(["demo", "--size", "small", "--db", str(path)]) == 0
+    return path
+
+
+def test_realistic_demo_is_encrypted_and_checks_healthy_with_the_demo_account(
+    run, demo_module, demo_account, tmp_path
+):
     path = tmp_path / "x.db"
     code, out, _ = run("demo", "--size", "realistic", "--db", str(path))
     assert code == 0
-    assert "Base de démonstration créée" in out
+    assert f"Base de démonstration créée : {path} (chiffrée)" in out
     assert "Taille realistic, graine 2026" in out
+    assert f"identifiant « {DEMO_LOGIN} », mot de passe « {DEMO_PASSWORD} »" in out
+    assert "Clé de secours de cette base" in out
+    assert not sqlite3_readable(path)
 
     code, out, _ = run("check", "--db", str(path), "--json")
     assert code == 0
     report = json.loads(out)
+    assert report["encrypted"] is True
     assert report["healthy"] is True, report["problems"]
     empty = [table for table, count in report["row_counts"].items() if count == 0]
     assert empty == []
     assert set(report["row_counts"]) == set(EXPECTED_TABLES)
 
 
-def test_demo_refuses_an_existing_file_unless_asked(run, demo_module, tmp_path):
+def sqlite3_readable(path) -> bool:
+    try:
+        with sqlite3.connect(path) as con:
+            con.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.DatabaseError:
+        return False
+    return True
+
+
+def test_check_of_an_encrypted_base_without_credentials_exits_2(run, encrypted_demo, no_account):
+    before = encrypted_demo.read_bytes()
+    code, out, err = run("check", "--db", str(encrypted_demo))
+    assert code == 2
+    assert out == ""
+    assert "est chiffrée : définissez ASR_USER" in err
+    assert encrypted_demo.read_bytes() == before
+
+
+def test_check_of_an_encrypted_base_with_a_wrong_password_exits_2_unchanged(
+    run, encrypted_demo, monkeypatch
+):
+    monkeypatch.setenv(USER_VARIABLE, DEMO_LOGIN)
+    monkeypatch.setenv(PASSPHRASE_VARIABLE, "Mauvais-Mot-De-Passe-1")
+    before = encrypted_demo.read_bytes()
+    code, _, err = run("check", "--db", str(encrypted_demo))
+    assert code == 2
+    assert "Identifiant ou mot de passe incorrect." in err
+    assert encrypted_demo.read_bytes() == before
+
+
+def test_check_of_an_encrypted_base_in_words(run, encrypted_demo, demo_account):
+    code, out, _ = run("check", "--db", str(encrypted_demo))
+    assert code == 0
+    assert "Chiffrement : oui (SQLCipher)" in out
+    assert _last_line(out) == "Résultat : base saine."
+
+
+def test_calibrate_reads_the_parameters_of_an_encrypted_base(run, encrypted_demo, demo_account):
+    base = ["calibrate", "--method", "formula", "--amount", "1000000", "--labour-share", "0.5"]
+    code, out, _ = run(*base, "--db", str(encrypted_demo), "--details")
+    assert code == 0
+    assert "paramètre de la base « Coût horaire chargé »" in out
+
+
+def test_demo_without_encryption_is_plain_and_has_the_demo_account(run, demo_module, tmp_path):
+    path = tmp_path / "claire.db"
+    code, out, _ = run("demo", "--size", "small", "--no-encryption", "--db", str(path))
+    assert code == 0
+    assert "(non chiffrée)" in out
+    assert "Clé de secours" not in out
+    assert sqlite3_readable(path)
+    assert not (tmp_path / "claire.db.cles").exists()
+    with sqlite3.connect(path) as con:
+        role, hashed = con.execute(
+            "SELECT role, password_hash FROM app_user WHERE login = ?", (DEMO_LOGIN,)
+        ).fetchone()
+    assert role == "coordinateur" and hashed.startswith("$argon2id$")
+    code, out, _ = run("check", "--db", str(path), "--json")
+    assert code == 0
+    assert json.loads(out)["encrypted"] is False
+
+
+def test_demo_refuses_an_existing_file_unless_asked(run, demo_module, demo_account, tmp_path):
     path = tmp_path / "demo.db"
     path.write_bytes(b"ne pas effacer")
     code, out, err = run("demo", "--size", "small", "--db", str(path))
@@ -362,9 +459,10 @@ def test_demo_refuses_an_existing_file_unless_asked(run, demo_module, tmp_path):
     assert code == 0
     assert "graine 7" in out
     assert run("check", "--db", str(path))[0] == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["demo.db", "demo.db.cles"]
 
 
-def test_demo_cancelled_exits_1(run, demo_module, monkeypatch, tmp_path):
+def test_demo_cancelled_exits_1_and_leaves_nothing(run, demo_module, monkeypatch, tmp_path):
     from asr_desktop.domain.errors import Cancelled
 
     def cancelled(*args, **kwargs):
@@ -374,6 +472,7 @@ def test_demo_cancelled_exits_1(run, demo_module, monkeypatch, tmp_path):
     code, _, err = run("demo", "--size", "small", "--db", str(tmp_path / "d.db"))
     assert code == 1
     assert "Génération annulée." in err
+    assert list(tmp_path.iterdir()) == []
 
 
 @pytest.mark.parametrize(

@@ -170,9 +170,9 @@ def _parameter_reader(db_path: Path | None):
 
         return documented, lambda: None
 
-    from asr_desktop.services.container import open_services  # deferred: SQLAlchemy
+    from asr_desktop.cli._access import open_services_for  # deferred: SQLAlchemy
 
-    services = open_services(db_path, create=False)
+    services = open_services_for(db_path, read_only=True)
 
     def stored(key: str, on: date) -> Decimal | None:
         try:

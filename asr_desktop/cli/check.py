@@ -1,8 +1,10 @@
 """``asr-desktop check [--json] --db PATH``: examine a database file without touching it.
 
 Exit 0 when the file is healthy, 1 when the examination found problems, 2 when there is no
-file to examine. The file is opened read-only by ``services.maintenance.inspect_file``: a
-missing file is never created, a foreign file is never stamped.
+file to examine (or an encrypted one without valid credentials). The file is opened read-only
+by ``services.startup.inspect_file``: a missing file is never created, a foreign file is never
+stamped. An encrypted file is examined with its key, after sign-in with ``ASR_USER`` /
+``ASR_PASSPHRASE`` (or on the terminal); the report says ``encrypted: true``.
 """
 
 from __future__ import annotations
@@ -13,15 +15,18 @@ import logging
 import sys
 from pathlib import Path
 
+from asr_desktop.cli._access import database_key
 from asr_desktop.cli._labels import census_lines
 from asr_desktop.domain.formats import format_int
-from asr_desktop.services.maintenance import inspect_file, report_as_dict
+from asr_desktop.services.maintenance import report_as_dict
+from asr_desktop.services.startup import inspect_file
 
 log = logging.getLogger(__name__)
 
 DESCRIPTION = (
-    "Vérifie une base sans la modifier : intégrité, références, identifiant, version du "
-    "format et du schéma, nombre de lignes par table."
+    "Vérifie une base sans la modifier : chiffrement, intégrité, références, identifiant, "
+    "version du format et du schéma, nombre de lignes par table. Une base chiffrée est "
+    "ouverte avec ASR_USER et ASR_PASSPHRASE, ou en les demandant dans le terminal."
 )
 
 
@@ -44,7 +49,7 @@ def run(args: argparse.Namespace) -> int:
     if not path.is_file():
         print(f"Erreur : {path} n'est pas un fichier.", file=sys.stderr)
         return 2
-    report = inspect_file(path)
+    report = inspect_file(path, database_key(path))
     data = report_as_dict(report)
     log.info("Vérification : saine=%s, %d problème(s)", data["healthy"], len(data["problems"]))
     if args.json:
@@ -58,6 +63,7 @@ def _human_lines(data: dict) -> list[str]:
     schema = data["schema_revision"] or "absent"
     lines = [
         f"Base : {data['path']}",
+        "Chiffrement : " + ("oui (SQLCipher)" if data["encrypted"] else "non"),
         f"Intégrité : {data['integrity']}",
         f"Références cassées : {format_int(data['foreign_key_problems'])}",
         "Identifiant d'application : "

@@ -1,7 +1,11 @@
-"""``asr-desktop demo --db PATH [--size small|realistic|large] [--seed N]``: a demonstration file.
+"""``asr-desktop demo --db PATH [--size small|realistic|large] [--seed N] [--no-encryption]``:
+a demonstration file.
 
-Everything in it is invented (Faker ``fr_FR``), reproducible from the seed. An existing file
-is kept unless ``--remplacer`` is given (exit 2, nothing written).
+Everything in it is invented (Faker ``fr_FR``), reproducible from the seed. The file is
+encrypted like a real base (SQLCipher, key file ``PATH.cles``) unless ``--no-encryption`` is
+given, and holds the ``demo`` account whose password is printed (always the same,
+``services.access.DEMO_PASSWORD``). An existing file is kept unless ``--remplacer`` is given
+(exit 2, nothing written).
 """
 
 from __future__ import annotations
@@ -56,6 +60,13 @@ def add_parser(subparsers) -> None:
         action="store_true",
         help="remplacer le fichier s'il existe déjà",
     )
+    parser.add_argument(
+        "--no-encryption",
+        "--sans-chiffrement",
+        dest="no_encryption",
+        action="store_true",
+        help="ne pas chiffrer la base (par défaut, elle l'est comme une vraie base)",
+    )
     parser.set_defaults(run=run)
 
 
@@ -87,30 +98,44 @@ class TerminalProgress:
 
 
 def run(args: argparse.Namespace) -> int:
-    from asr_desktop.services.demo import generate_demo  # deferred: Faker is slow to import
+    from asr_desktop.services.access import create_demo  # deferred: Faker is slow to import
 
     progress = TerminalProgress(sys.stderr)
     try:
-        summary = generate_demo(
-            args.db, args.size, args.seed, overwrite=args.overwrite, progress=progress
+        created = create_demo(
+            args.db,
+            args.size,
+            args.seed,
+            encrypted=not args.no_encryption,
+            overwrite=args.overwrite,
+            progress=progress,
         )
     except Conflict as exists:
         raise Conflict(f"{exists} Ajoutez --remplacer à la commande pour l'écraser.") from None
     finally:
         progress.finish()
+    summary = created.summary
     total = sum(summary.counts.values())
     log.info(
-        "Démonstration %s (graine %d) : %d lignes en %.1f s",
+        "Démonstration %s (graine %d, chiffrée : %s) : %d lignes en %.1f s",
         summary.size,
         summary.seed,
+        created.encrypted,
         total,
         summary.seconds,
     )
-    print(f"Base de démonstration créée : {summary.path}")
+    state = "chiffrée" if created.encrypted else "non chiffrée"
+    print(f"Base de démonstration créée : {summary.path} ({state})")
     print(
         f"Taille {summary.size}, graine {summary.seed}, "
         f"{format_int(total)} lignes en {format_number(summary.seconds, 1)} s."
     )
+    print(
+        f"Compte de démonstration : identifiant « {created.login} », mot de passe "
+        f"« {created.password} » (coordinateur)."
+    )
+    if created.recovery_key:
+        print(f"Clé de secours de cette base (données inventées) : {created.recovery_key}")
     print("Lignes par table :")
     print("\n".join(census_lines(summary.counts)))
     return 0

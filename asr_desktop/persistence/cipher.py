@@ -11,7 +11,8 @@ dialect always runs ``pragma key=<url password>`` on connect, an empty key here.
 works with the key in the URL password, but then the key lives in ``engine.url``. Chosen: the
 plain SQLite dialect with ``module=sqlcipher3`` and a ``creator`` that keys each connection
 (the key stays in a closure; the file URL keeps SQLAlchemy's file pool, as ``db.make_engine``),
-then the same pragmas as ``db._set_pragmas``.
+then the same pragmas as ``db._set_pragmas``. Each pooled connection's ``info`` holds the key
+under ``KEY_INFO`` so that ``db.backup_database`` can write an encrypted copy of a live engine.
 """
 
 from __future__ import annotations
@@ -22,12 +23,13 @@ import sqlcipher3
 from sqlalchemy import Engine, create_engine, event
 
 from asr_desktop.domain.errors import DatabaseRefused
-from asr_desktop.persistence.db import _set_pragmas
 
 KEY_BYTES = 32
 #: First 16 bytes of every unencrypted SQLite file.
 PLAINTEXT_HEADER = b"SQLite format 3\x00"
 _COPIED_PRAGMAS = ("application_id", "user_version")
+#: Key of the database key in a pooled connection's ``info`` dictionary.
+KEY_INFO = "asr_database_key"
 
 
 def _key_text(key: bytes) -> str:
@@ -42,12 +44,22 @@ def _key_pragma(key: bytes) -> str:
 
 
 def connect_encrypted(
-    path: str | Path, key: bytes, *, check_same_thread: bool = True
+    path: str | Path, key: bytes, *, check_same_thread: bool = True, read_only: bool = False
 ) -> sqlcipher3.Connection:
     """A sqlcipher3 connection keyed with ``key``, checked by reading the schema. A missing
-    file becomes a new encrypted database at its first write."""
+    file becomes a new encrypted database at its first write; ``read_only`` opens the file in
+    ``mode=ro`` (a missing file is then an error)."""
     path = Path(path)
-    connection = sqlcipher3.connect(str(path), check_same_thread=check_same_thread)
+    _key_text(key)
+    try:
+        if read_only:
+            connection = sqlcipher3.connect(
+                f"file:{path}?mode=ro", uri=True, check_same_thread=check_same_thread
+            )
+        else:
+            connection = sqlcipher3.connect(str(path), check_same_thread=check_same_thread)
+    except sqlcipher3.DatabaseError as exc:
+        raise DatabaseRefused(f"La base {path.name} ne s'ouvre pas ({exc}).") from exc
     try:
         connection.execute(f"PRAGMA key = {_key_pragma(key)}")
         connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
@@ -80,17 +92,26 @@ def is_encrypted(path: str | Path) -> bool:
         return handle.read(len(PLAINTEXT_HEADER)) != PLAINTEXT_HEADER
 
 
-def make_encrypted_engine(path: str | Path, key: bytes) -> Engine:
-    """SQLAlchemy engine on the encrypted file, each connection keyed then given the pragmas
-    of ``db.make_engine`` (foreign keys, WAL, synchronous FULL, busy timeout, secure delete)."""
+def make_encrypted_engine(
+    path: str | Path, key: bytes, *, read_only: bool = False, pragmas=None
+) -> Engine:
+    """SQLAlchemy engine on the encrypted file, each connection keyed then given ``pragmas``
+    (default: those of ``db.make_engine`` — foreign keys, WAL, synchronous FULL, busy
+    timeout, secure delete)."""
     path = Path(path)
     _key_text(key)  # refuse a malformed key now rather than at the first connection
+    if pragmas is None:
+        from asr_desktop.persistence.db import _set_pragmas as pragmas  # no import cycle
 
     def connect() -> sqlcipher3.Connection:
-        return connect_encrypted(path, key, check_same_thread=False)
+        return connect_encrypted(path, key, check_same_thread=False, read_only=read_only)
+
+    def remember_key(_dbapi_connection, record) -> None:
+        record.info[KEY_INFO] = bytes(key)
 
     engine = create_engine(f"sqlite:///{path}", module=sqlcipher3, creator=connect)
-    event.listen(engine, "connect", _set_pragmas)
+    event.listen(engine, "connect", pragmas)
+    event.listen(engine, "connect", remember_key)
     return engine
 
 

@@ -1,8 +1,15 @@
 """The database file: opening it safely, migrating it in-process, backing it up, checking it.
 
 Every connection gets the same pragmas (foreign keys, WAL, synchronous FULL, busy timeout,
-secure delete). ``open_database`` is the one way in; it refuses a file that is not ours or
-that a newer program wrote, before anything is written to it.
+secure delete). ``open_database`` is the one way in. Before anything is written, the start-up
+gate (``check_before_opening``) reads the file read-only — the SQLCipher page check for an
+encrypted file, ``quick_check``, the application id, the format and schema versions, the
+expected tables — and refuses an empty, truncated, unreadable, foreign, damaged or newer file
+with ``DatabaseDamaged`` (its ``problems`` say what is wrong, in French). The caller
+(``services.startup``) then sets it aside and offers a verified backup.
+
+An encrypted file is opened with its raw 256-bit key (``persistence.cipher``); a plain file
+with ``key=None``.
 """
 
 from __future__ import annotations
@@ -17,6 +24,7 @@ from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from asr_desktop.domain.errors import DatabaseRefused
+from asr_desktop.persistence import cipher, keyslots
 from asr_desktop.persistence.models import EXPECTED_TABLES, Base
 
 log = logging.getLogger(__name__)
@@ -26,17 +34,53 @@ APPLICATION_ID = 0x41535244
 #: ``PRAGMA user_version``: the file-format generation (bumped with incompatible changes).
 USER_VERSION = 1
 BUSY_TIMEOUT_MS = 5000
+#: SQLCipher 4's page size: an encrypted file is a whole number of such pages.
+CIPHER_PAGE_SIZE = 4096
+_SQLITE_HEADER_SIZE = 100
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+
+# Kinds of DatabaseDamaged (what the start-up message and the tests tell apart).
+EMPTY, TRUNCATED, UNREADABLE, DAMAGED, FOREIGN, NEWER, INCOMPLETE = (
+    "vide",
+    "tronquée",
+    "illisible",
+    "endommagée",
+    "étrangère",
+    "plus récente",
+    "incomplète",
+)
+
+
+class DatabaseDamaged(DatabaseRefused):
+    """The file exists but must not be opened for writing. ``kind`` is one of the constants
+    above, ``problems`` the French findings; ``str()`` is the whole French message."""
+
+    def __init__(self, path: Path, kind: str, problems: list[str]):
+        self.path, self.kind, self.problems = Path(path), kind, list(problems)
+        super().__init__(
+            f"La base {self.path.name} ne peut pas être ouverte : " + " ".join(problems)
+        )
+
+
+class KeyRequired(DatabaseRefused):
+    """The file is encrypted and no key was given: sign in first."""
 
 
 @dataclass(frozen=True)
 class Database:
-    """An open database: its path, engine and the factory of short sessions."""
+    """An open database: its path, engine and the factory of short sessions. ``key`` is the
+    raw key of an encrypted file (None: plain file), kept for checks and backups."""
 
     path: Path
     engine: Engine
     sessions: sessionmaker[Session]
+    key: bytes | None = field(default=None, repr=False, compare=False)
+    read_only: bool = False
+
+    @property
+    def encrypted(self) -> bool:
+        return self.key is not None
 
     def close(self) -> None:
         self.engine.dispose()
@@ -54,61 +98,254 @@ def _set_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
-def make_engine(path: Path) -> Engine:
-    engine = create_engine(f"sqlite:///{path}", connect_args={"check_same_thread": False})
-    event.listen(engine, "connect", _set_pragmas)
+def _set_read_only_pragmas(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA query_only=ON")
+    cursor.close()
+
+
+def make_engine(path: Path, key: bytes | None = None, *, read_only: bool = False) -> Engine:
+    """Engine on ``path``: plain SQLite, or SQLCipher keyed with ``key``; ``read_only`` opens
+    the file in ``mode=ro`` (nothing can be written, not even the journal mode)."""
+    pragmas = _set_read_only_pragmas if read_only else _set_pragmas
+    if key is not None:
+        return cipher.make_encrypted_engine(path, key, read_only=read_only, pragmas=pragmas)
+    if read_only:
+        engine = create_engine(
+            f"sqlite:///file:{path}?mode=ro&uri=true", connect_args={"check_same_thread": False}
+        )
+    else:
+        engine = create_engine(f"sqlite:///{path}", connect_args={"check_same_thread": False})
+    event.listen(engine, "connect", pragmas)
     return engine
 
 
-def _identify(path: Path) -> tuple[int, int, bool]:
-    """Read (application_id, user_version, has_tables) with plain sqlite3, read-only."""
-    uri = f"file:{path}?mode=ro"
+# --- the start-up gate ----------------------------------------------------------------------
+
+
+@dataclass
+class FileFacts:
+    """What a read-only look at a database file found."""
+
+    integrity: list[str]  # SQLCipher page check + quick_check findings; empty when sound
+    application_id: int
+    user_version: int
+    tables: set[str]
+    revision: str | None
+
+
+def _read_only_connection(path: Path, key: bytes | None):
+    """A DBAPI connection that cannot write (``mode=ro``), keyed when ``key`` is given."""
+    if key is not None:
+        return cipher.connect_encrypted(path, key, read_only=True)
     try:
-        con = sqlite3.connect(uri, uri=True)
-        try:
-            app_id = con.execute("PRAGMA application_id").fetchone()[0]
-            version = con.execute("PRAGMA user_version").fetchone()[0]
-            has_tables = (
-                con.execute("SELECT count(*) FROM sqlite_master WHERE type='table'").fetchone()[0]
-                > 0
-            )
-        finally:
-            con.close()
+        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except sqlite3.DatabaseError as exc:
-        raise DatabaseRefused(
-            f"Le fichier {path.name} n'est pas une base ASR Desktop lisible ({exc})."
+        raise DatabaseDamaged(
+            path,
+            UNREADABLE,
+            [f"le fichier n'est pas une base ASR Desktop lisible ({exc})."],
         ) from exc
-    return app_id, version, has_tables
+    return connection
 
 
-def open_database(path: str | Path, *, create: bool = True, migrate: bool = True) -> Database:
+def _facts(connection, encrypted: bool, *, full_integrity: bool = False) -> FileFacts:
+    errors = (sqlite3.DatabaseError, cipher.sqlcipher3.DatabaseError)
+    integrity: list[str] = []
+    if encrypted:
+        integrity += [str(r[0]) for r in connection.execute("PRAGMA cipher_integrity_check")]
+    check = "integrity_check" if full_integrity else "quick_check"
+    try:
+        integrity += [str(r[0]) for r in connection.execute(f"PRAGMA {check}") if r[0] != "ok"]
+    except errors as exc:  # a page that cannot be read at all
+        integrity.append(str(exc))
+    try:
+        tables = {
+            r[0] for r in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")
+        }
+        revision = None
+        if "alembic_version" in tables:
+            row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
+            revision = row[0] if row else None
+        app_id = connection.execute("PRAGMA application_id").fetchone()[0]
+        version = connection.execute("PRAGMA user_version").fetchone()[0]
+    except errors as exc:
+        integrity.append(str(exc))
+        return FileFacts(integrity, 0, 0, set(), None)
+    return FileFacts(integrity, app_id, version, tables, revision)
+
+
+def _size_problem(path: Path, encrypted: bool) -> DatabaseDamaged | None:
+    """An empty or cut-off file, seen from its size and (plain) its header."""
+    size = path.stat().st_size
+    if size == 0:
+        return DatabaseDamaged(path, EMPTY, ["le fichier est vide (0 octet)."])
+    if encrypted:
+        if size % CIPHER_PAGE_SIZE:
+            return DatabaseDamaged(
+                path,
+                TRUNCATED,
+                [
+                    f"le fichier chiffré est tronqué ({size} octets, pas un nombre entier de "
+                    f"pages de {CIPHER_PAGE_SIZE} octets)."
+                ],
+            )
+        return None
+    with path.open("rb") as handle:
+        header = handle.read(_SQLITE_HEADER_SIZE)
+    if len(header) < _SQLITE_HEADER_SIZE:
+        return DatabaseDamaged(path, TRUNCATED, [f"le fichier est tronqué ({size} octets)."])
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    pages = int.from_bytes(header[28:32], "big")
+    if page_size < 512 or size % page_size or pages * page_size > size:
+        return DatabaseDamaged(
+            path,
+            TRUNCATED,
+            [f"le fichier est tronqué ({size} octets au lieu de {pages * page_size})."],
+        )
+    return None
+
+
+def known_revisions() -> set[str]:
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory.from_config(_alembic_config())
+    return {rev.revision for rev in script.walk_revisions()}
+
+
+def _identity_problem(path: Path, facts: FileFacts) -> DatabaseDamaged | None:
+    """Foreign, newer or incomplete; None for a file of ours (or one without any table)."""
+    never_filled = not facts.tables and facts.application_id in (0, APPLICATION_ID)
+    if never_filled and facts.user_version <= USER_VERSION:
+        return None  # created but never filled: migrate_database creates the schema
+    if facts.application_id != APPLICATION_ID:
+        return DatabaseDamaged(
+            path,
+            FOREIGN,
+            [
+                "le fichier n'est pas une base ASR Desktop (identifiant d'application "
+                f"{facts.application_id:#x})."
+            ],
+        )
+    if facts.user_version > USER_VERSION:
+        return DatabaseDamaged(
+            path,
+            NEWER,
+            [
+                "elle a été écrite par une version plus récente d'ASR Desktop (format "
+                f"{facts.user_version}, cette version lit le format {USER_VERSION}). "
+                "Installez la dernière version du programme."
+            ],
+        )
+    if facts.revision is None or facts.revision not in known_revisions():
+        return DatabaseDamaged(
+            path,
+            NEWER if facts.revision else INCOMPLETE,
+            [
+                f"elle a un schéma inconnu ({facts.revision or 'absent'}) : elle a été écrite "
+                "par une version plus récente ou par un autre programme."
+            ],
+        )
+    missing = [t for t in EXPECTED_TABLES if t not in facts.tables]
+    if facts.revision == head_revision() and missing:
+        return DatabaseDamaged(path, INCOMPLETE, ["tables absentes : " + ", ".join(missing) + "."])
+    return None
+
+
+def check_before_opening(path: str | Path, key: bytes | None = None) -> FileFacts:
+    """The start-up gate: read-only examination of an existing file, before any write.
+
+    Raises ``DatabaseDamaged`` (empty, truncated, unreadable, damaged, foreign, newer,
+    incomplete), ``KeyRequired`` for an encrypted file without ``key``, ``DatabaseRefused``
+    for a plain file given a key or a wrong key. Returns the facts of a file fit to open."""
+    path = Path(path)
+    encrypted = cipher.is_encrypted(path)
+    if key is None and encrypted:
+        if not keyslots.has_slots(path):
+            raise DatabaseDamaged(
+                path,
+                UNREADABLE,
+                [
+                    "le fichier n'est pas une base SQLite lisible et aucun fichier de clés "
+                    f"({keyslots.slots_path(path).name}) ne l'accompagne : ce n'est pas une "
+                    "base ASR Desktop, ou son fichier de clés a été perdu."
+                ],
+            )
+        raise KeyRequired(f"La base {path.name} est chiffrée : connectez-vous pour l'ouvrir.")
+    if key is not None and not encrypted and path.stat().st_size > 0:
+        raise DatabaseRefused(f"La base {path.name} n'est pas chiffrée : elle s'ouvre sans clé.")
+    problem = _size_problem(path, encrypted)
+    if problem is not None:
+        raise problem
+    try:
+        connection = _read_only_connection(path, key)
+    except DatabaseRefused as exc:
+        if isinstance(exc, DatabaseDamaged):
+            raise
+        raise DatabaseDamaged(
+            path,
+            UNREADABLE,
+            [
+                "elle ne s'ouvre pas avec sa clé : le fichier est endommagé, ou ce n'est pas la clé de cette base."
+            ],
+        ) from exc
+    try:
+        facts = _facts(connection, encrypted)
+    finally:
+        connection.close()
+    if facts.integrity:
+        shown = "; ".join(facts.integrity[:3]) + (" ; …" if len(facts.integrity) > 3 else "")
+        raise DatabaseDamaged(path, DAMAGED, [f"le contrôle d'intégrité a échoué ({shown})."])
+    problem = _identity_problem(path, facts)
+    if problem is not None:
+        raise problem
+    return facts
+
+
+def open_database(
+    path: str | Path,
+    *,
+    key: bytes | None = None,
+    create: bool = True,
+    migrate: bool = True,
+    read_only: bool = False,
+) -> Database:
     """Open (and if needed create and migrate) the database at ``path``.
 
-    Refuses, with a French message, a file that belongs to another program, one written by a
-    newer version of ASR Desktop, and a missing file when ``create`` is false.
-    """
+    ``key``: the raw key of an encrypted file (a new file is then created encrypted).
+    An existing file passes the start-up gate first (``check_before_opening``); a missing
+    file is refused when ``create`` is false or ``read_only`` is true. ``read_only`` never
+    migrates: a file behind the program's schema is refused."""
     path = Path(path)
-    if path.exists() and path.stat().st_size > 0:
-        app_id, version, has_tables = _identify(path)
-        if has_tables and app_id != APPLICATION_ID:
+    if path.exists():
+        facts = check_before_opening(path, key)
+        if read_only and facts.revision != head_revision():
             raise DatabaseRefused(
-                f"Le fichier {path.name} n'est pas une base ASR Desktop "
-                f"(identifiant d'application {app_id:#x})."
+                f"La base {path.name} doit d'abord être mise à jour : ouvrez-la une fois avec "
+                "le programme."
             )
-        if version > USER_VERSION:
-            raise DatabaseRefused(
-                f"La base {path.name} a été écrite par une version plus récente d'ASR Desktop "
-                f"(format {version}, cette version lit le format {USER_VERSION}). "
-                "Installez la dernière version du programme."
-            )
-    elif not create:
+    elif not create or read_only:
         raise DatabaseRefused(f"La base {path} n'existe pas.")
     else:
         path.parent.mkdir(parents=True, exist_ok=True)
-    engine = make_engine(path)
-    if migrate:
-        migrate_database(engine, path)
-    return Database(path=path, engine=engine, sessions=sessionmaker(engine, expire_on_commit=False))
+    engine = make_engine(path, key, read_only=read_only)
+    try:
+        if migrate and not read_only:
+            migrate_database(engine, path)
+    except BaseException:
+        engine.dispose()
+        raise
+    return Database(
+        path=path,
+        engine=engine,
+        sessions=sessionmaker(engine, expire_on_commit=False),
+        key=key,
+        read_only=read_only,
+    )
 
 
 # --- migrations -----------------------------------------------------------------------------
@@ -199,14 +436,18 @@ def _seed_defaults(engine: Engine) -> None:
 
 
 def backup_database(engine: Engine, destination: Path) -> Path:
-    """Consistent copy of a live database with sqlite3's backup API, into a temporary name
-    first, then renamed: a half-written backup never carries the final name."""
+    """Consistent copy of a live database with the backup API, into a temporary name first,
+    then checked and renamed: a half-written backup never carries the final name. The copy of
+    an encrypted database is encrypted under the same key."""
     destination = Path(destination)
-    destination.parent.mkdir(parents=True, exist_ok=True)
-    partial = destination.with_name(destination.name + ".partiel")
-    partial.unlink(missing_ok=True)
     raw = engine.raw_connection()
     try:
+        key = raw.info.get(cipher.KEY_INFO)
+        if key is not None:
+            return cipher.backup_encrypted(raw.driver_connection, destination, key)
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        partial = destination.with_name(destination.name + ".partiel")
+        partial.unlink(missing_ok=True)
         target = sqlite3.connect(partial)
         try:
             raw.driver_connection.backup(target)
@@ -233,6 +474,8 @@ def row_counts(engine: Engine) -> dict[str, int]:
 
 # --- health check ---------------------------------------------------------------------------
 
+NOT_CHECKED_ENCRYPTED = "non vérifiée (base chiffrée : identifiant et mot de passe nécessaires)"
+
 
 @dataclass
 class HealthReport:
@@ -245,6 +488,7 @@ class HealthReport:
     head_revision: str | None = None
     missing_tables: list[str] = field(default_factory=list)
     row_counts: dict[str, int] = field(default_factory=dict)
+    encrypted: bool = False
 
     @property
     def healthy(self) -> bool:
@@ -274,37 +518,43 @@ class HealthReport:
         return out
 
 
-def check_database(path: str | Path) -> HealthReport:
-    """Read-only examination of a database file: nothing is created or written."""
+def check_database(path: str | Path, key: bytes | None = None) -> HealthReport:
+    """Read-only examination of a database file (``key``: an encrypted file's key): nothing
+    is created or written. An encrypted file without its key is only reported as such."""
     path = Path(path)
     report = HealthReport(path=str(path), head_revision=head_revision())
     if not path.exists():
         report.integrity = "fichier absent"
         return report
-    try:
-        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    except sqlite3.DatabaseError as exc:
-        report.integrity = str(exc)
+    report.encrypted = cipher.is_encrypted(path)
+    if report.encrypted and key is None:
+        report.integrity = (
+            NOT_CHECKED_ENCRYPTED
+            if keyslots.has_slots(path)
+            else "fichier illisible : ni base SQLite, ni base chiffrée accompagnée de son "
+            "fichier de clés"
+        )
         return report
     try:
-        report.integrity = con.execute("PRAGMA integrity_check").fetchone()[0]
+        con = _read_only_connection(path, key if report.encrypted else None)
+    except DatabaseRefused as exc:
+        report.integrity = str(exc)
+        return report
+    errors = (sqlite3.DatabaseError, cipher.sqlcipher3.DatabaseError)
+    try:
+        facts = _facts(con, report.encrypted, full_integrity=True)
+        report.integrity = "; ".join(facts.integrity) if facts.integrity else "ok"
         report.foreign_key_problems = len(con.execute("PRAGMA foreign_key_check").fetchall())
-        report.application_id_ok = (
-            con.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
-        )
-        report.user_version = con.execute("PRAGMA user_version").fetchone()[0]
-        tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-        report.missing_tables = [t for t in EXPECTED_TABLES if t not in tables]
-        if "alembic_version" in tables:
-            report.schema_revision = con.execute(
-                "SELECT version_num FROM alembic_version"
-            ).fetchone()[0]
+        report.application_id_ok = facts.application_id == APPLICATION_ID
+        report.user_version = facts.user_version
+        report.missing_tables = [t for t in EXPECTED_TABLES if t not in facts.tables]
+        report.schema_revision = facts.revision
         for table in EXPECTED_TABLES:
-            if table in tables:
+            if table in facts.tables:
                 report.row_counts[table] = con.execute(
                     f'SELECT count(*) FROM "{table}"'
                 ).fetchone()[0]
-    except sqlite3.DatabaseError as exc:
+    except errors as exc:
         report.integrity = str(exc)
     finally:
         con.close()

@@ -29,7 +29,7 @@ import json
 import os
 import secrets
 import tempfile
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from argon2 import Parameters, Type, profiles
@@ -290,6 +290,22 @@ def unlock(path: str | Path, login: str, password: str, *, now: datetime | None 
         raise ValidationError(WRONG_CREDENTIALS, "password")
     _clear_failures(path, data, bucket, UNKNOWN)
     return key
+
+
+def remaining_wait(
+    path: str | Path, login: str | None, *, now: datetime | None = None
+) -> timedelta:
+    """How long before ``login`` may try again (``None``: the recovery key); zero when no
+    delay runs. Reads the key file only."""
+    path, now = Path(path), _now(now)
+    data = _load(path)
+    if login is None:
+        bucket = RECOVERY
+    else:
+        name = _user_slot(data["file_id"], login)
+        bucket = name if name in data["slots"] else UNKNOWN
+    count, last = _failures(data, bucket, now)
+    return remaining_delay(count, last, now)
 
 
 def unlock_with_recovery(

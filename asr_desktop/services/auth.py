@@ -20,7 +20,7 @@ import contextlib
 import hashlib
 import re
 import secrets
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from argon2 import Parameters, PasswordHasher
@@ -70,10 +70,23 @@ def _check_display_name(display_name: object) -> str:
     return name
 
 
+def _bucket(login: str) -> str:
+    """Failures are counted under a digest of the login, never the typed text."""
+    return hashlib.sha256(normalise_login(login).encode()).hexdigest()
+
+
 def _check_new_password(password: str, login: str) -> None:
     reasons = check_password(password, login)
     if reasons:
         raise ValidationError(" ".join(reasons), "password")
+
+
+def check_new_account(login: object, display_name: object, password: str) -> None:
+    """Refuse (ValidationError with the field) a login, name or password before anything is
+    written — what ``create_first_user`` checks, for callers that must check first."""
+    checked = _check_login(login)
+    _check_display_name(display_name)
+    _check_new_password(password, checked)
 
 
 class AuthService:
@@ -103,6 +116,10 @@ class AuthService:
     @property
     def encrypted(self) -> bool:
         return self._key is not None
+
+    @property
+    def cost(self) -> Parameters:
+        return self._cost
 
     # --- accounts ---------------------------------------------------------------------------
 
@@ -224,13 +241,56 @@ class AuthService:
                     )
             raise
 
+    def recover_password(self, login: str, new_password: str) -> User:
+        """Forgotten password: the database key came from the recovery key (that is the
+        proof), ``login`` gets ``new_password`` in the database and in its key slot."""
+        if self._key is None:
+            raise NotAllowed("Seule une base chiffrée a une clé de secours.")
+        with self._sessions.begin() as s:
+            found = AccountRepository(s).credentials(str(login or ""))
+            if found is None:
+                raise ValidationError(f"Aucun compte n'a l'identifiant « {login} ».", "login")
+            user = found[0]
+            if not user.active:
+                raise ValidationError(
+                    "Ce compte est désactivé : adressez-vous à un coordinateur.", "login"
+                )
+            _check_new_password(new_password, user.login)
+            AccountRepository(s).set_password_hash(
+                user.id, self._hasher.hash(password_bytes(new_password))
+            )
+            keyslots.add_slot(
+                self._path, self._key, user.login, new_password, cost=self._cost, replace=True
+            )
+        self._failures.pop(_bucket(user.login), None)
+        return user
+
     # --- login ------------------------------------------------------------------------------
+
+    def account(self, login: str) -> User | None:
+        """The user with this login (any case), without checking a password: for a login
+        already proven by the key slots of an encrypted database."""
+        with self._sessions.begin() as s:
+            found = AccountRepository(s).credentials(str(login or ""))
+        return found[0] if found is not None else None
+
+    def has_passwords(self) -> bool:
+        """Whether any account can sign in (False: a base without accounts, or a demo base
+        whose generated accounts have no password)."""
+        with self._sessions.begin() as s:
+            return AccountRepository(s).count_with_password() > 0
+
+    def remaining_wait(self, login: str, now: datetime | None = None) -> timedelta:
+        """How long before ``login`` may try again on this service (lock screen)."""
+        now = now.astimezone(UTC) if now is not None else datetime.now(UTC)
+        count, last = self._failures.get(_bucket(login), (0, None))
+        return remaining_delay(count, last, now)
 
     def authenticate(self, login: str, password: str, now: datetime | None = None) -> User:
         """The user if ``password`` is theirs. Otherwise « Identifiant ou mot de passe
         incorrect. » whether the login exists or not; LoginDelayed while a delay runs."""
         now = now.astimezone(UTC) if now is not None else datetime.now(UTC)
-        bucket = hashlib.sha256(normalise_login(login).encode()).hexdigest()
+        bucket = _bucket(login)
         count, last = self._failures.get(bucket, (0, None))
         count = effective_failures(count, last, now)
         wait = remaining_delay(count, last, now)

@@ -13,12 +13,15 @@ from asr_desktop.persistence.db import (
     APPLICATION_ID,
     BUSY_TIMEOUT_MS,
     USER_VERSION,
+    DatabaseDamaged,
+    KeyRequired,
     backup_database,
     check_database,
     head_revision,
     open_database,
     row_counts,
 )
+from asr_desktop.persistence.keyslots import new_database_key, slots_path
 from asr_desktop.persistence.models import EXPECTED_TABLES
 
 _ORPHAN_OPERATION = (
@@ -86,12 +89,14 @@ def test_new_file_is_stamped_and_starts_with_the_documented_parameters(tmp_path)
         database.close()
 
 
-def test_empty_file_becomes_a_new_database(tmp_path):
+def test_empty_file_is_refused_not_filled(tmp_path):
     path = tmp_path / "vide.db"
     path.touch()
-    database = open_database(path)
-    database.close()
-    assert check_database(path).healthy
+    with pytest.raises(DatabaseDamaged, match="vide") as refused:
+        open_database(path)
+    assert refused.value.kind == "vide"
+    assert path.read_bytes() == b""
+    assert not (tmp_path / "vide.db-wal").exists()
 
 
 def test_missing_file_is_not_created_when_creation_is_off(tmp_path):
@@ -148,6 +153,92 @@ def test_corrupt_file_is_refused(tmp_path):
     with pytest.raises(DatabaseRefused, match="lisible"):
         open_database(path)
     assert path.read_bytes() == before
+
+
+# --- encrypted files --------------------------------------------------------------------------
+
+
+@pytest.fixture
+def encrypted(tmp_path):
+    """A new encrypted database with one authority, closed; and its key."""
+    key = new_database_key()
+    path = tmp_path / "chiffree.db"
+    database = open_database(path, key=key)
+    assert database.encrypted
+    _add_authority(database)
+    database.close()
+    return path, key
+
+
+def test_an_encrypted_file_reopens_with_its_key_only(encrypted, tmp_path):
+    path, key = encrypted
+    database = open_database(path, key=key, create=False)
+    try:
+        assert row_counts(database.engine)["authority"] == 1
+    finally:
+        database.close()
+    slots_path(path).write_text("{}")  # a key file beside it: sign in first
+    with pytest.raises(KeyRequired, match="connectez-vous"):
+        open_database(path)
+    before = path.read_bytes()
+    with pytest.raises(DatabaseDamaged, match="ne s'ouvre pas avec sa clé"):
+        open_database(path, key=new_database_key())
+    assert path.read_bytes() == before
+
+
+def test_a_key_given_for_a_plain_file_is_refused(db):
+    with pytest.raises(DatabaseRefused, match="n'est pas chiffrée"):
+        open_database(db.path, key=new_database_key())
+
+
+def test_a_truncated_encrypted_file_is_refused_untouched(encrypted):
+    path, key = encrypted
+    data = path.read_bytes()[:-1000]
+    path.write_bytes(data)
+    with pytest.raises(DatabaseDamaged, match="tronqué") as refused:
+        open_database(path, key=key)
+    assert refused.value.kind == "tronquée"
+    assert path.read_bytes() == data
+
+
+def test_read_only_opening_writes_nothing(encrypted):
+    path, key = encrypted
+    before = path.read_bytes()
+    database = open_database(path, key=key, read_only=True)
+    try:
+        assert database.read_only
+        with database.engine.connect() as con:
+            assert con.exec_driver_sql("SELECT count(*) FROM authority").scalar() == 1
+            with pytest.raises(Exception, match="readonly|read-only|query_only"):
+                con.exec_driver_sql("INSERT INTO authority (name, kind) VALUES ('x', 'commune')")
+    finally:
+        database.close()
+    assert path.read_bytes() == before
+    with pytest.raises(DatabaseRefused, match="n'existe pas"):
+        open_database(path.with_name("absente.db"), read_only=True)
+
+
+def test_backup_of_an_encrypted_base_stays_encrypted(encrypted, tmp_path):
+    path, key = encrypted
+    database = open_database(path, key=key)
+    try:
+        copy = backup_database(database.engine, tmp_path / "copie.db")
+    finally:
+        database.close()
+    assert not copy.read_bytes().startswith(b"SQLite format 3")
+    report = check_database(copy, key)
+    assert report.encrypted and report.healthy, report.problems()
+    assert report.row_counts["authority"] == 1
+
+
+def test_check_of_an_encrypted_file_needs_its_key(encrypted):
+    path, key = encrypted
+    slots_path(path).write_text("{}")
+    without = check_database(path)
+    assert without.encrypted and not without.healthy
+    assert "base chiffrée" in without.integrity
+    with_key = check_database(path, key)
+    assert with_key.encrypted and with_key.healthy, with_key.problems()
 
 
 def test_unknown_schema_revision_is_refused_without_backup(db, tmp_path):

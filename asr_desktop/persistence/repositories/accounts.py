@@ -25,6 +25,17 @@ class AccountRepository:
         ).first()
         return (user_to_domain(row), row.password_hash) if row else None
 
+    def count_with_password(self) -> int:
+        """Accounts that can sign in: an Argon2 hash, not a placeholder such as ``!demo``."""
+        return (
+            self._s.scalar(
+                select(func.count())
+                .select_from(UserRow)
+                .where(UserRow.password_hash.like("$argon2%"))
+            )
+            or 0
+        )
+
     def password_hash(self, user_id: int) -> str | None:
         return self._s.scalar(select(UserRow.password_hash).where(UserRow.id == user_id))
 
