@@ -206,6 +206,14 @@ SPECS: tuple[ParameterSpec, ...] = (
         "domain.md §7.4 (CNIL 2023-095)",
     ),
     ParameterSpec(
+        "audit.retention_months",
+        "Conservation du journal d'accès",
+        "mois",
+        Decimal("12"),
+        _ORIGIN,
+        "CNIL, délibération 2021-122 (journalisation) : 6 mois à 1 an",
+    ),
+    ParameterSpec(
         "forecast.pace_months",
         "Mois récents pris pour le rythme de la prévision",
         "mois",
@@ -220,6 +228,56 @@ SPECS: tuple[ParameterSpec, ...] = (
         Decimal("30"),
         _ORIGIN,
         "product.md §4.1",
+    ),
+    # --- backups (issue 6 point 4; domain.backups) ---
+    ParameterSpec(
+        "backup.interval_minutes",
+        "Sauvegarde automatique : délai minimal entre deux sauvegardes",
+        "minutes",
+        Decimal("15"),
+        _ORIGIN,
+        "choix de conception : au plus un quart d'heure de saisie à refaire",
+    ),
+    ParameterSpec(
+        "backup.keep_recent",
+        "Sauvegardes : nombre de sauvegardes récentes conservées",
+        "sauvegardes",
+        Decimal("10"),
+        _ORIGIN,
+        "choix de conception",
+    ),
+    ParameterSpec(
+        "backup.keep_daily",
+        "Sauvegardes : une par jour, sur ce nombre de jours",
+        "jours",
+        Decimal("7"),
+        _ORIGIN,
+        "choix de conception",
+    ),
+    ParameterSpec(
+        "backup.keep_weekly",
+        "Sauvegardes : une par semaine, sur ce nombre de semaines",
+        "semaines",
+        Decimal("5"),
+        _ORIGIN,
+        "choix de conception",
+    ),
+    ParameterSpec(
+        "backup.keep_monthly",
+        "Sauvegardes : une par mois, sur ce nombre de mois",
+        "mois",
+        Decimal("6"),
+        _ORIGIN,
+        "choix de conception",
+    ),
+    ParameterSpec(
+        "backup.retention_months",
+        "Sauvegardes : ancienneté maximale (au-delà, supprimées)",
+        "mois",
+        Decimal("6"),
+        _ORIGIN,
+        "domain.md §7.4 : les sauvegardes contiennent des données personnelles ; "
+        "choix de conception (6 mois)",
     ),
 )
 

@@ -14,6 +14,7 @@ from asr_desktop.services.hours import HoursService
 from asr_desktop.services.maintenance import MaintenanceService
 from asr_desktop.services.participants import ParticipantService
 from asr_desktop.services.placements import PlacementService
+from asr_desktop.services.rights import RightsService
 from asr_desktop.services.settings import CommitteeService, ParameterService, UserService
 
 
@@ -30,6 +31,7 @@ class Services:
     placements: PlacementService
     hours: HoursService
     audit: AuditService
+    rights: RightsService
     user_id: int | None = None  # who is signed in (None: a base without accounts)
 
     @property
@@ -54,10 +56,20 @@ def build_services(database: Database, user_id: int | None = None) -> Services:
         placements=PlacementService(sessions, user_id),
         hours=HoursService(sessions, user_id),
         audit=AuditService(sessions, user_id),
+        rights=RightsService(sessions, user_id),
         user_id=user_id,
     )
 
 
-def open_services(path: str | Path, *, create: bool = True, user_id: int | None = None) -> Services:
-    """Open (creating and migrating when needed) the database at ``path``."""
-    return build_services(open_database(path, create=create), user_id)
+def open_services(
+    path: str | Path,
+    *,
+    key: bytes | None = None,
+    create: bool = True,
+    user_id: int | None = None,
+    read_only: bool = False,
+) -> Services:
+    """Open (creating and migrating when needed) the database at ``path``; ``key`` for an
+    encrypted file, ``read_only`` to look without writing (persistence.db.open_database)."""
+    database = open_database(path, key=key, create=create, read_only=read_only)
+    return build_services(database, user_id)

@@ -1,4 +1,6 @@
-"""Paramètres: the dated business parameters (hourly cost, rates, SMIC…), history included."""
+"""Paramètres: the dated business parameters (hourly cost, rates, SMIC…), history included; the
+access journal (audit trail) and the data-retention review, each in its own tab, read when the
+tab is first shown and again after a change elsewhere."""
 
 from __future__ import annotations
 
@@ -7,7 +9,7 @@ from decimal import Decimal
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QStandardItemModel
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
 from asr_desktop.domain import parameters as params
 from asr_desktop.domain.errors import ValidationError
@@ -22,10 +24,16 @@ from asr_desktop.domain.formats import (
 from asr_desktop.domain.model import Parameter
 from asr_desktop.services.container import Services
 from asr_desktop.services.settings import parameter_unit
+from asr_desktop.ui import common
 from asr_desktop.ui.pages.common import PageFrame, cell, table_model, table_view
+from asr_desktop.ui.parameters.audit_view import AuditLogView
+from asr_desktop.ui.parameters.retention_view import RetentionView
 
 HEADERS = ("Paramètre", "Valeur", "À partir du", "État", "Source ou note")
 IN_FORCE, PAST, FUTURE = "En vigueur", "Ancienne valeur", "À venir"
+#: A documented parameter the database has no row for (added by a later version): the
+#: rules use its default.
+DEFAULT = "Valeur par défaut"
 _FAMILIES = {"labour_share.": "Part de main-d'œuvre : ", "insertion_rate.": "Taux d'insertion : "}
 
 
@@ -89,24 +97,81 @@ def build_parameters_model(
                 cell(parameter.note or ""),
             ]
         )
+    stored = {parameter.key for parameter in parameters}
+    for spec in params.SPECS:
+        if spec.key in stored:
+            continue
+        model.appendRow(
+            [
+                cell(spec.label, f"{normalise_text(spec.label)} {spec.valid_from.isoformat()}"),
+                cell(format_parameter(spec.key, spec.default), spec.default, right=True),
+                cell(format_date(spec.valid_from), spec.valid_from.toordinal()),
+                cell(DEFAULT),
+                cell(spec.source),
+            ]
+        )
     return model
 
 
 class ParametersPage(PageFrame):
+    PARAMETERS_TAB, AUDIT_TAB, RETENTION_TAB = range(3)
+
     def __init__(self, services: Services, parent: QWidget | None = None):
         super().__init__(
             "Paramètres",
-            "Les paramètres datés qui servent aux calculs : une nouvelle valeur s'applique à "
-            "partir de sa date et les anciennes restent utilisées pour les dates antérieures. "
-            "La gestion des utilisateurs, la sauvegarde et la revue des durées de conservation "
-            "viendront compléter cette page.",
+            "Les paramètres datés qui servent aux calculs (une nouvelle valeur s'applique à "
+            "partir de sa date, les anciennes restent utilisées pour les dates antérieures), le "
+            "journal des accès aux données personnelles et la revue des durées de conservation.",
             parent,
         )
-        parameters = services.parameters.list_all()
-        self.model = build_parameters_model(parameters, date.today(), self)
-        self.view = table_view(self.model, self)
+        self._services = services
+        self.tabs = QTabWidget(self)
+        self.tabs.setObjectName("parametersTabs")
+        self.tabs.setDocumentMode(True)
+        self.content.addWidget(self.tabs, 1)
+
+        holder = QWidget(self.tabs)
+        box = QVBoxLayout(holder)
+        box.setContentsMargins(0, 8, 0, 0)
+        self.model = build_parameters_model(services.parameters.list_all(), date.today(), self)
+        self.view = table_view(self.model, holder)
         self.view.setObjectName("parametersTable")
         self.view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
-        for column, width in enumerate((380, 100, 95, 120)):
+        for column, width in enumerate((380, 120, 95, 120)):
             self.view.setColumnWidth(column, width)
-        self.content.addWidget(self.view, 1)
+        box.addWidget(self.view, 1)
+        self.tabs.addTab(holder, "Paramètres datés")
+
+        self.audit_view = AuditLogView(services, self.tabs)
+        self.tabs.addTab(self.audit_view, "Journal d'accès")
+        self.retention_view = RetentionView(services, self.tabs)
+        self.tabs.addTab(self.retention_view, "Conservation des données")
+        self._loaded: set[int] = {self.PARAMETERS_TAB}
+        self.tabs.currentChanged.connect(self._tab_shown)
+        common.changes().changed.connect(self._changed)
+
+    def show_tab(self, index: int) -> None:
+        self.tabs.setCurrentIndex(index)
+        self._tab_shown(index)
+
+    def refresh(self) -> None:
+        """Read everything again (the window calls this after changes on other pages)."""
+        self.model = build_parameters_model(
+            self._services.parameters.list_all(), date.today(), self
+        )
+        self.view.setModel(self.model)
+        self._loaded = {self.PARAMETERS_TAB}
+        self._tab_shown(self.tabs.currentIndex())
+
+    def _changed(self, what: str) -> None:
+        """A write somewhere: the journal and the review are read again when next shown."""
+        self._loaded &= {self.PARAMETERS_TAB}
+
+    def _tab_shown(self, index: int) -> None:
+        if index in self._loaded:
+            return
+        if index == self.AUDIT_TAB:
+            self.audit_view.load()
+        elif index == self.RETENTION_TAB:
+            self.retention_view.load()
+        self._loaded.add(index)
