@@ -117,6 +117,29 @@ def _birth_date(value: object, on: date) -> date:
     return value
 
 
+def _sex(value: object) -> Sex:
+    if value is None or value == "":
+        raise ValidationError("Le sexe est obligatoire.", "sex")
+    return check.enum_value(Sex, value, "sex", "Le sexe")
+
+
+def check_field(field: str, value: object, entry: date) -> None:
+    """Check one field as it is typed (``phone``, ``email``, ``postcode``, ``birth_date``
+    at ``entry``); an empty value passes (required fields are checked on saving)."""
+    if value is None or value == "":
+        return
+    if field == "phone":
+        phone(value)
+    elif field == "email":
+        check.email(value)
+    elif field == "postcode":
+        _postcode(value)
+    elif field == "birth_date":
+        _birth_date(value, entry)
+    else:
+        raise ValueError(f"champ non vérifiable séparément : {field}")
+
+
 def _postcode(value: object) -> str | None:
     cleaned = check.optional_text(value)
     if cleaned is None:
@@ -170,7 +193,7 @@ def checked_participant(s: Session, p: Participant, today: date) -> tuple[Partic
         last_name=_name(p.last_name, "last_name", "Le nom"),
         first_name=_name(p.first_name, "first_name", "Le prénom"),
         birth_date=_birth_date(p.birth_date, entry),
-        sex=check.enum_value(Sex, p.sex, "sex", "Le sexe"),
+        sex=_sex(p.sex),
         status=check.enum_value(ParticipantStatus, p.status, "status", "Le statut"),
         phone=shown_phone,
         email=check.email(p.email),

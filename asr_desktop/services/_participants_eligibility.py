@@ -42,6 +42,7 @@ class EligibilityLine:
     valid: bool
     issue: str | None  # why it is not valid (French), None when valid
     proof_valid_until: date | None  # last day the proof can support a new entry
+    expired: bool = False  # its explicit expiry (``expires_on``) is past on the date asked
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,8 +89,9 @@ def assess(
             proof_validity_months=criterion.proof_validity_months,
             entry_date=entry_date,
         )
+        expired = r.expires_on is not None and on > r.expires_on
         lines.append(
-            EligibilityLine(r, criterion.label, issue is None, issue, proof_valid_until(r))
+            EligibilityLine(r, criterion.label, issue is None, issue, proof_valid_until(r), expired)
         )
     codes = sorted({line.record.criterion for line in lines if line.valid})
     clause_ok, clause_text = clause_check(records, on, entry_date, lot_publics)

@@ -37,6 +37,9 @@ class AgendaKind(LabelledEnum):
     ELIGIBILITY = ("eligibilite", "Fin d'éligibilité")
 
 
+_CODES = {kind: kind.value for kind in AgendaKind}
+
+
 @dataclass(frozen=True, slots=True)
 class ExpiringEligibility:
     """A record whose explicit expiry comes soon, or — for a person not yet placed — whose
@@ -117,7 +120,8 @@ class Agenda:
             )
             for e in self.eligibility_expiring
         ]
-        return sorted(found, key=lambda i: (i.due, i.kind.value, i.record_id))
+        code = _CODES  # ``kind.value`` is an enum descriptor: slow on 14 000 items
+        return sorted(found, key=lambda i: (i.due, code[i.kind], i.record_id))
 
 
 def build_agenda(s: Session, today: date, horizon_days: int) -> Agenda:

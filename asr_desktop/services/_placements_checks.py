@@ -125,26 +125,41 @@ def checked_placement(s: Session, p: Placement) -> tuple[Placement, Lot, Company
 
 def warnings(s: Session, p: Placement, the_lot: Lot, company: Company) -> tuple[str, ...]:
     """What the adviser should look at before going on (French sentences)."""
+    return draft_warnings(s, p, the_lot, company)
+
+
+def draft_warnings(
+    s: Session, p: Placement, the_lot: Lot | None, company: Company | None
+) -> tuple[str, ...]:
+    """``warnings`` for a placement still being typed: what needs the lot or the employer is
+    left out while they are unknown (``None``); ``p.modality`` or ``p.contract_type`` may be
+    None too."""
     found: list[str] = []
     records = EligibilityRepository(s).list(p.participant_id)
-    ok, explanation = clause_check(records, p.start_date, p.start_date, the_lot.eligible_publics)
+    publics = the_lot.eligible_publics if the_lot is not None else ()
+    ok, explanation = clause_check(records, p.start_date, p.start_date, publics)
     if not ok:
         found.append(explanation)
-    if company.kind in IAE_LEVEL2_THRESHOLD and p.modality is not Modality.TRAINING:
-        iae_ok, iae_text = iae_check(records, p.start_date, company.kind)
+    kind = company.kind if company is not None else None
+    if kind in IAE_LEVEL2_THRESHOLD and p.modality is not Modality.TRAINING:
+        iae_ok, iae_text = iae_check(records, p.start_date, kind)
         if not iae_ok:
             found.append(iae_text)
-    if p.contract_type is ContractType.CDDI and company.kind not in _CDDI_EMPLOYERS:
+    if p.contract_type is ContractType.CDDI and kind is not None and kind not in _CDDI_EMPLOYERS:
         found.append(
             "Un CDD d'insertion (CDDI) est normalement signé avec une EI, un ACI ou une EITI ; "
-            f"l'employeur est : {company.kind.label}."
+            f"l'employeur est : {kind.label}."
         )
-    if p.contract_type is ContractType.MISSION and p.modality not in _MISSION_MODALITIES:
+    if (
+        p.contract_type is ContractType.MISSION
+        and p.modality is not None
+        and p.modality not in _MISSION_MODALITIES
+    ):
         found.append(
             "Un contrat de mission correspond à de l'intérim (ETT ou ETTI), pas à la modalité "
             f"« {p.modality.label} »."
         )
-    if the_lot.end_date is not None and p.start_date > the_lot.end_date:
+    if the_lot is not None and the_lot.end_date is not None and p.start_date > the_lot.end_date:
         found.append(
             f"Le contrat commence le {format_date(p.start_date)}, après la fin du lot "
             f"({format_date(the_lot.end_date)})."

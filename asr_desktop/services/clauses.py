@@ -13,10 +13,14 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date
+from decimal import Decimal
+from functools import lru_cache
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from asr_desktop.domain import parameters as params
 from asr_desktop.domain.criteria import CRITERIA_BY_CODE
+from asr_desktop.domain.dates import add_months, first_of_month
 from asr_desktop.domain.enums import (
     AuthorityKind,
     CalibrationMethod,
@@ -35,17 +39,22 @@ from asr_desktop.domain.model import (
     Lot,
     Market,
     Operation,
+    Placement,
 )
+from asr_desktop.domain.progress import Forecast, RiskStatus, forecast_at_end, penalty, progress
 from asr_desktop.persistence.repositories.clauses import (
     AuthorityRepository,
+    ClauseOutlineRepository,
     LotRepository,
     MarketRepository,
     OperationRepository,
 )
 from asr_desktop.persistence.repositories.companies import AttributionRepository
-from asr_desktop.persistence.repositories.settings import UserRepository
+from asr_desktop.persistence.repositories.hours import HoursRepository
+from asr_desktop.persistence.repositories.settings import ParameterRepository, UserRepository
 from asr_desktop.services import _calibration
 from asr_desktop.services import _validation as check
+from asr_desktop.services._hours_ledger import _planned_monthly
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +88,60 @@ class LotOverview:
     attributions: tuple[tuple[Attribution, Company], ...]
 
 
+@dataclass(frozen=True, slots=True)
+class MarketLine:
+    """What the Marchés tree shows of a market (the whole market: ``get_market``)."""
+
+    id: int
+    operation_id: int
+    reference: str
+    object: str
+    kind: MarketKind
+    notification_date: date | None
+    start_date: date | None
+    end_date: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class LotLine:
+    """What the Marchés tree shows of a lot (the whole lot: ``get_lot``, ``lot_overview``)."""
+
+    id: int
+    market_id: int
+    number: str
+    title: str
+    status: LotStatus
+    required_hours: Decimal
+    start_date: date | None
+    end_date: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class ClauseOutline:
+    """The whole hierarchy, light, each level in natural order (« Lot 2 » before « Lot 10 »)."""
+
+    authorities: tuple[Authority, ...]
+    operations: tuple[Operation, ...]
+    markets: tuple[MarketLine, ...]
+    lots: tuple[LotLine, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class LotStanding:
+    """Where a lot's clause stands, as ``HoursService.lot_progress`` says it, without the
+    monthly history: credited to date, forecast at the end date (the market's when the lot
+    has none; ``None`` without any), the penalty the shortfall would cost, the risk status."""
+
+    lot_id: int
+    required: Decimal
+    credited: Decimal
+    end_date: date | None
+    forecast: Forecast | None
+    status: RiskStatus | None
+    penalty: Decimal
+
+
+@lru_cache(maxsize=16384)
 def natural_key(text: str) -> tuple:
     """« Lot 2 » before « Lot 10 », « École » before « Piscine »: digits compare as numbers,
     letters without case or accents."""
@@ -284,6 +347,75 @@ class ClauseService:
             AuthorityNode(a, tuple(operations_by_authority[a.id]))
             for a in sorted(authorities, key=lambda a: natural_key(a.name))
         ]
+
+    def outline(self) -> ClauseOutline:
+        """The hierarchy for the Marchés tree in four light queries (about 0,3 s for 9 000
+        lots, where ``list_tree`` builds every lot in full)."""
+        with self._sessions.begin() as s:
+            authorities = AuthorityRepository(s).list()
+            operations = OperationRepository(s).list()
+            repo = ClauseOutlineRepository(s)
+            markets = [MarketLine(*row) for row in repo.market_lines()]
+            lots = [LotLine(*row) for row in repo.lot_lines()]
+        return ClauseOutline(
+            authorities=tuple(sorted(authorities, key=lambda a: natural_key(a.name))),
+            operations=tuple(sorted(operations, key=lambda o: natural_key(o.name))),
+            markets=tuple(sorted(markets, key=lambda m: natural_key(m.reference))),
+            lots=tuple(sorted(lots, key=lambda lot: natural_key(lot.number))),
+        )
+
+    def standings(self, today: date) -> dict[int, LotStanding]:
+        """Progress, forecast, penalty and risk status of every lot on ``today``, the same
+        figures as ``HoursService.lot_progress`` gives one lot at a time, in four queries."""
+        with self._sessions.begin() as s:
+            repo = ClauseOutlineRepository(s)
+            terms = repo.lot_terms()
+            credited = HoursRepository(s).credited_by_lot()
+            pace_months = int(
+                params.value_at(
+                    ParameterRepository(s).list("forecast.pace_months"),
+                    "forecast.pace_months",
+                    today,
+                )
+            )
+            current = first_of_month(today)
+            recent: dict[int, list[tuple[date, Decimal]]] = defaultdict(list)
+            for lot_id, month, hours in repo.credited_by_lot_month(
+                add_months(current, -pace_months), current
+            ):
+                recent[lot_id].append((month, hours))
+            planned: dict[int, list[Placement]] = defaultdict(list)
+            for placement in repo.placements_starting_after(today):
+                planned[placement.lot_id].append(placement)
+        result = {}
+        for lot_id, required, penalty_per_hour, start, end in terms:
+            done = credited.get(lot_id, Decimal(0))
+            if end is None:
+                shortfall = progress(required, done).shortfall
+                result[lot_id] = LotStanding(
+                    lot_id, required, done, None, None, None, penalty(shortfall, penalty_per_hour)
+                )
+                continue
+            forecast = forecast_at_end(
+                required,
+                done,
+                recent.get(lot_id, ()),
+                today,
+                end,
+                planned_monthly_hours=_planned_monthly(planned.get(lot_id, []), today, end),
+                pace_months=pace_months,
+                start_date=first_of_month(start) if start else None,
+            )
+            result[lot_id] = LotStanding(
+                lot_id,
+                required,
+                forecast.credited,
+                end,
+                forecast,
+                forecast.status,
+                forecast.penalty(penalty_per_hour),
+            )
+        return result
 
     # --- lookups ----------------------------------------------------------------------------
 

@@ -107,6 +107,11 @@ class CompanyService:
             found = repo.get_many(ids)
         return [found[i] for i in ids]
 
+    def list_with_lot_counts(self) -> list[tuple[Company, int]]:
+        """Every company by name, with how many lots it holds (any role)."""
+        with self._sessions.begin() as s:
+            return CompanyRepository(s).list_with_lot_counts()
+
     # --- contacts ---------------------------------------------------------------------------
 
     def add_contact(self, contact: CompanyContact) -> CompanyContact:

@@ -25,6 +25,7 @@ from asr_desktop.domain.errors import NotFound, ValidationError
 from asr_desktop.domain.hours_rules import Flag
 from asr_desktop.domain.model import HoursEntry, Placement
 from asr_desktop.persistence.repositories.audit import AuditRepository
+from asr_desktop.persistence.repositories.companies import EmployerHoursRepository
 from asr_desktop.persistence.repositories.hours import HoursRepository
 from asr_desktop.persistence.repositories.placements import PlacementRepository
 from asr_desktop.services import _hours_ledger as ledger
@@ -192,6 +193,19 @@ class HoursService:
     def credited_by_placement(self, lot_id: int | None = None) -> dict[int, Decimal]:
         with self._sessions.begin() as s:
             return HoursRepository(s).credited_by_placement(lot_id)
+
+    def credited_by_company(self, company_ids: Iterable[int] | None = None) -> dict[int, Decimal]:
+        """Hours credited on the placements each company employs (its own hires and the
+        people it puts at a lot's disposal); companies without hours are absent."""
+        with self._sessions.begin() as s:
+            return EmployerHoursRepository(s).credited_by_employer(
+                None if company_ids is None else list(company_ids)
+            )
+
+    def credited_by_company_year(self, company_id: int) -> list[tuple[int, Decimal]]:
+        """(year, hours credited that year on the company's placements), oldest first."""
+        with self._sessions.begin() as s:
+            return EmployerHoursRepository(s).credited_by_year(company_id)
 
     def lot_progress(self, lot_id: int, today: date) -> LotProgress:
         """Required (the lot's calibration) vs credited, forecast at the lot's end date (the

@@ -46,11 +46,18 @@ from asr_desktop.services._participants_eligibility import (
     assess,
     checked_record,
 )
+from asr_desktop.services._participants_record import (
+    ParticipantRecord,
+    PlacementLine,
+    load_record,
+)
 
 __all__ = [
     "EligibilityLine",
     "EligibilityStatus",
+    "ParticipantRecord",
     "ParticipantService",
+    "PlacementLine",
     "PossibleDuplicates",
 ]
 
@@ -115,6 +122,26 @@ class ParticipantService:
         with self._sessions.begin() as s:
             return self._participant(s, participant_id)
 
+    def open_record(self, participant_id: int, on: date) -> ParticipantRecord:
+        """The whole record, as the adviser opens it: one « consultation » entry goes to the
+        audit trail (the record's id only), in the same transaction as the reading."""
+        with self._sessions.begin() as s:
+            record = load_record(s, self._participant(s, participant_id), on)
+            self._audit(s, AuditAction.READ, "participant", participant_id)
+            return record
+
+    def reload_record(self, participant_id: int, on: date) -> ParticipantRecord:
+        """The record again, after a change made from it (the change is audited itself; the
+        consultation was when it was opened)."""
+        with self._sessions.begin() as s:
+            return load_record(s, self._participant(s, participant_id), on)
+
+    def list_communes(self) -> list[str]:
+        """Communes where participants live, each spelling once, in French order."""
+        with self._sessions.begin() as s:
+            communes = ParticipantRepository(s).distinct_communes()
+        return sorted(communes, key=lambda c: (normalise_text(c), c))
+
     def search(
         self,
         query: str = "",
@@ -128,11 +155,13 @@ class ParticipantService:
         limit: int | None = DEFAULT_LIMIT,
     ) -> list[Participant]:
         """Participants whose name holds every word of ``query`` (case and accents ignored,
-        in any order: « dupont jean » finds « Jean DUPONT »), or whose reference or phone
-        holds it; restricted by the filters given; by name."""
+        in any order: « dupont jean » finds « Jean DUPONT »), or, when the query holds digits,
+        whose reference or phone holds it; restricted by the filters given; by name; at most
+        ``limit`` (the first ones by name)."""
         text = str(query or "").strip()
-        words = tuple(normalise_text(text).split())
         digits = "".join(c for c in text if c.isdigit())
+        # A name holds no digit: text with digits is a reference or a phone number.
+        words = () if digits else tuple(normalise_text(text).split())
         has_letters = any(c.isalpha() for c in text)
         chosen_status = (
             None
@@ -166,6 +195,12 @@ class ParticipantService:
                 ),
                 limit,
             )
+
+    def check_field(self, field: str, value: object, entry_date: date | None = None) -> None:
+        """Check one field as it is typed, storing nothing: ``phone``, ``email``,
+        ``postcode``, ``birth_date`` (age at ``entry_date``, today by default). Raises the
+        ValidationError saving would raise; an empty value passes."""
+        checks.check_field(field, value, entry_date or date.today())
 
     def find_duplicates(self, candidate: Participant) -> list[DuplicateCandidate]:
         """Stored participants resembling ``candidate``: same normalised name and birth date,

@@ -45,16 +45,31 @@ from asr_desktop.services._placements_agenda import (
     ExpiringEligibility,
     build_agenda,
 )
+from asr_desktop.services._placements_views import (
+    AgendaLine,
+    AgendaView,
+    LotChoice,
+    PlacementLine,
+    PlacementListing,
+    PlacementViews,
+    fold_text,
+)
 
 __all__ = [
     "ActionDone",
     "Agenda",
     "AgendaItem",
     "AgendaKind",
+    "AgendaLine",
+    "AgendaView",
     "ClosedPlacement",
     "ExpiringEligibility",
+    "LotChoice",
+    "PlacementLine",
+    "PlacementListing",
     "PlacementSaved",
     "PlacementService",
+    "fold_text",
 ]
 
 #: Kinds of log entries that count as a contact with the person (a note does not).
@@ -81,7 +96,7 @@ class ActionDone(NamedTuple):
     next: FollowUpAction | None
 
 
-class PlacementService:
+class PlacementService(PlacementViews):
     def __init__(self, sessions: sessionmaker[Session], user_id: int | None = None):
         self._sessions = sessions
         self._user_id = user_id
@@ -229,6 +244,13 @@ class PlacementService:
             self._audit(s, AuditAction.UPDATE, "outcome", outcome_id, detail)
             return stored
 
+    def get_outcome(self, outcome_id: int) -> Outcome:
+        with self._sessions.begin() as s:
+            found = OutcomeRepository(s).get(outcome_id)
+            if found is None:
+                raise NotFound(f"Le point de suivi n° {outcome_id} n'existe pas (ou plus).")
+            return found
+
     def list_outcomes(
         self, *, participant_id: int | None = None, placement_id: int | None = None
     ) -> list[Outcome]:
@@ -267,8 +289,10 @@ class PlacementService:
         done_on: date,
         next_action: str | None = None,
         next_due: date | None = None,
+        next_kind: ActionKind | str | None = None,
     ) -> ActionDone:
-        """Close an action; with ``next_due`` the next one (``next_action``) is planned."""
+        """Close an action; with ``next_due`` the next one (``next_action``) is planned, of
+        the same kind unless ``next_kind`` is given."""
         if not isinstance(done_on, date):
             raise ValidationError("La date de réalisation est obligatoire.", "done_on")
         following = check.optional_text(next_action)
@@ -289,6 +313,9 @@ class PlacementService:
                     f"l'action ({format_date(action.occurred_on)}).",
                     "done_on",
                 )
+            kind = action.kind
+            if next_kind not in (None, ""):
+                kind = check.enum_value(ActionKind, next_kind, "next_kind", "Le type d'échange")
             if next_due is not None and next_due < done_on:
                 raise ValidationError(
                     "L'échéance de l'action suivante précède la date de réalisation.", "next_due"
@@ -300,6 +327,7 @@ class PlacementService:
                     replace(
                         action,
                         id=None,
+                        kind=kind,
                         summary=following,
                         occurred_on=done_on,
                         user_id=self._user_id or action.user_id,

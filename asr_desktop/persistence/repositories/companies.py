@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import Integer, cast, delete, func, select
 from sqlalchemy.orm import Session
 
 from asr_desktop.domain.enums import AttributionRole, CompanyKind
@@ -25,9 +25,11 @@ from asr_desktop.persistence.models import (
     CompanyRow,
     GlobalisationLotRow,
     GlobalisationRow,
+    HoursEntryRow,
     LotRow,
     MarketRow,
     OperationRow,
+    PlacementRow,
 )
 from asr_desktop.persistence.repositories.clauses import (
     authority_to_domain,
@@ -35,6 +37,7 @@ from asr_desktop.persistence.repositories.clauses import (
     market_to_domain,
     operation_to_domain,
 )
+from asr_desktop.persistence.repositories.hours import _CENTI_HOURS, _counted, _hours
 
 _COMPANY_FIELDS = (
     "siret",
@@ -128,6 +131,32 @@ class CompanyRepository:
         )
         return [
             (i, f"{name} {city or ''} {siret}") for i, name, city, siret in self._s.execute(query)
+        ]
+
+    def list_with_lot_counts(self) -> list[tuple[Company, int]]:
+        """Every company by name, with the number of lots it holds (any role): plain columns,
+        no ORM objects, for a list of thousands."""
+        held = (
+            select(AttributionRow.company_id, func.count(AttributionRow.id).label("lots"))
+            .group_by(AttributionRow.company_id)
+            .subquery()
+        )
+        columns = [getattr(CompanyRow, name) for name in _COMPANY_FIELDS]
+        query = (
+            select(CompanyRow.id, CompanyRow.kind, func.coalesce(held.c.lots, 0), *columns)
+            .outerjoin(held, held.c.company_id == CompanyRow.id)
+            .order_by(func.lower(CompanyRow.name), CompanyRow.id)
+        )
+        return [
+            (
+                Company(
+                    id=company_id,
+                    kind=CompanyKind(kind),
+                    **dict(zip(_COMPANY_FIELDS, values, strict=True)),
+                ),
+                lots,
+            )
+            for company_id, kind, lots, *values in self._s.execute(query)
         ]
 
     def add(self, value: Company) -> Company:
@@ -334,3 +363,40 @@ class GlobalisationRepository:
         )
         self._s.flush()
         return row.id
+
+
+class EmployerHoursRepository:
+    """Hours credited on the placements a company employs (the ledger's current, non-rejected
+    lines, as ``HoursRepository`` counts them), summed in whole hundredths."""
+
+    def __init__(self, session: Session):
+        self._s = session
+
+    def credited_by_employer(self, company_ids: list[int] | None = None) -> dict[int, Decimal]:
+        # summed per placement first (an index scan), then per employer: twice as fast on
+        # a large ledger as joining every line to its placement
+        lines = select(HoursEntryRow.placement_id, func.sum(_CENTI_HOURS).label("centi")).where(
+            _counted()
+        )
+        if company_ids is not None:
+            employed = select(PlacementRow.id).where(PlacementRow.employer_id.in_(company_ids))
+            lines = lines.where(HoursEntryRow.placement_id.in_(employed))
+        per_placement = lines.group_by(HoursEntryRow.placement_id).subquery()
+        query = (
+            select(PlacementRow.employer_id, func.sum(per_placement.c.centi))
+            .join(per_placement, per_placement.c.placement_id == PlacementRow.id)
+            .group_by(PlacementRow.employer_id)
+        )
+        return {company_id: _hours(total) for company_id, total in self._s.execute(query)}
+
+    def credited_by_year(self, company_id: int) -> list[tuple[int, Decimal]]:
+        """(year, hours credited that year on the company's placements), in year order."""
+        year = cast(func.strftime("%Y", HoursEntryRow.month), Integer)
+        query = (
+            select(year, func.sum(_CENTI_HOURS))
+            .join(PlacementRow, PlacementRow.id == HoursEntryRow.placement_id)
+            .where(_counted(), PlacementRow.employer_id == company_id)
+            .group_by(year)
+            .order_by(year)
+        )
+        return [(int(y), _hours(total)) for y, total in self._s.execute(query)]

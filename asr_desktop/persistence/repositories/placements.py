@@ -6,6 +6,9 @@ A follow-up action has exactly one subject, stored in one of three foreign-key c
 
 from __future__ import annotations
 
+import functools
+import re
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 
 from sqlalchemy import func, or_, select, update
@@ -21,8 +24,17 @@ from asr_desktop.domain.enums import (
     OutcomeClass,
     Situation,
 )
+from asr_desktop.domain.formats import normalise_text
 from asr_desktop.domain.model import FollowUpAction, Outcome, Placement
-from asr_desktop.persistence.models import FollowUpActionRow, OutcomeRow, PlacementRow
+from asr_desktop.persistence.models import (
+    CompanyRow,
+    FollowUpActionRow,
+    LotRow,
+    MarketRow,
+    OutcomeRow,
+    ParticipantRow,
+    PlacementRow,
+)
 
 _PLACEMENT_FIELDS = (
     "participant_id",
@@ -41,6 +53,57 @@ _SUBJECT_COLUMN = {
     FollowUpSubject.LOT: "lot_id",
 }
 _OUTCOME_FIELDS = ("participant_id", "placement_id", "due_date", "observed_on", "employer_name")
+#: Lists read plain column tuples (no ORM instances): several times faster on large bases.
+#: In the order of the domain dataclass fields (read positionally by ``_placement_of``...).
+_PLACEMENT_COLUMNS = tuple(
+    getattr(PlacementRow, n)
+    for n in ("id", "participant_id", "lot_id", "employer_id", "modality", "contract_type")
+    + ("start_date", "end_date", "weekly_hours", "job_title", "exit_date", "exit_situation")
+)
+_ACTION_COLUMNS = tuple(
+    getattr(FollowUpActionRow, n)
+    for n in ("id", "participant_id", "company_id", "lot_id", "kind", "summary", "occurred_on")
+    + ("user_id", "due_date", "done_on", "next_action")
+)
+_OUTCOME_COLUMNS = tuple(
+    getattr(OutcomeRow, n)
+    for n in ("id", "participant_id", "point", "due_date", "placement_id", "observed_on")
+    + ("situation", "outcome_class", "contract_type", "employer_name", "source")
+)
+#: Ids per ``IN (...)`` query, well under SQLite's limit on bound variables.
+_CHUNK = 5000
+
+
+def _codes(enum) -> dict:
+    return {member.value: member for member in enum} | {None: None, "": None}
+
+
+_MODALITIES, _CONTRACTS, _SITUATIONS = _codes(Modality), _codes(ContractType), _codes(Situation)
+_KINDS, _POINTS, _CLASSES = _codes(ActionKind), _codes(FollowUpPoint), _codes(OutcomeClass)
+_SOURCES = _codes(InformationSource)
+
+
+def _placement_of(v) -> Placement:
+    """A placement from the values of ``_PLACEMENT_COLUMNS`` (lists: no ORM instance)."""
+    return Placement(
+        *v[:4], _MODALITIES[v[4]], _CONTRACTS[v[5]], *v[6:11], _SITUATIONS[v[11]]
+    )  # fmt: skip
+
+
+def _action_of(v) -> FollowUpAction:
+    subject, subject_id = (
+        (FollowUpSubject.PARTICIPANT, v[1]) if v[1] is not None
+        else (FollowUpSubject.COMPANY, v[2]) if v[2] is not None
+        else (FollowUpSubject.LOT, v[3])
+    )  # fmt: skip
+    return FollowUpAction(v[0], subject, subject_id, _KINDS[v[4]], *v[5:])
+
+
+def _outcome_of(v) -> Outcome:
+    return Outcome(
+        *v[:2], _POINTS[v[2]], *v[3:6], _SITUATIONS[v[6]], _CLASSES[v[7]], _CONTRACTS[v[8]],
+        v[9], _SOURCES[v[10]],
+    )  # fmt: skip
 
 
 def _code(value) -> str | None:
@@ -136,7 +199,7 @@ class PlacementRepository:
         employer_id: int | None = None,
         active_on: date | None = None,
     ) -> list[Placement]:
-        query = select(PlacementRow).order_by(PlacementRow.start_date, PlacementRow.id)
+        query = select(*_PLACEMENT_COLUMNS).order_by(PlacementRow.start_date, PlacementRow.id)
         if participant_id is not None:
             query = query.where(PlacementRow.participant_id == participant_id)
         if lot_id is not None:
@@ -145,16 +208,16 @@ class PlacementRepository:
             query = query.where(PlacementRow.employer_id == employer_id)
         if active_on is not None:
             query = query.where(_active_on(active_on))
-        return [placement_to_domain(r) for r in self._s.scalars(query)]
+        return [_placement_of(r) for r in self._s.execute(query)]
 
     def ending_between(self, start: date, end: date) -> list[Placement]:
         """Placements not yet exited whose contract ends between ``start`` and ``end``."""
         query = (
-            select(PlacementRow)
+            select(*_PLACEMENT_COLUMNS)
             .where(PlacementRow.end_date.between(start, end), PlacementRow.exit_date.is_(None))
             .order_by(PlacementRow.end_date, PlacementRow.id)
         )
-        return [placement_to_domain(r) for r in self._s.scalars(query)]
+        return [_placement_of(r) for r in self._s.execute(query)]
 
     def first_start(self, participant_id: int) -> date | None:
         """Start of the participant's first clause placement (their first clause hire)."""
@@ -215,11 +278,11 @@ class FollowUpRepository:
     def open_due_until(self, day: date) -> list[FollowUpAction]:
         """Actions to do (due date set, not done) due on or before ``day``, oldest first."""
         query = (
-            select(FollowUpActionRow)
+            select(*_ACTION_COLUMNS)
             .where(FollowUpActionRow.due_date <= day, FollowUpActionRow.done_on.is_(None))
             .order_by(FollowUpActionRow.due_date, FollowUpActionRow.id)
         )
-        return [action_to_domain(r) for r in self._s.scalars(query)]
+        return [_action_of(r) for r in self._s.execute(query)]
 
     def add(self, value: FollowUpAction) -> FollowUpAction:
         row = action_from_domain(value)
@@ -262,11 +325,11 @@ class OutcomeRepository:
 
     def unobserved_due_until(self, day: date) -> list[Outcome]:
         query = (
-            select(OutcomeRow)
+            select(*_OUTCOME_COLUMNS)
             .where(OutcomeRow.due_date <= day, OutcomeRow.observed_on.is_(None))
             .order_by(OutcomeRow.due_date, OutcomeRow.id)
         )
-        return [outcome_to_domain(r) for r in self._s.scalars(query)]
+        return [_outcome_of(r) for r in self._s.execute(query)]
 
     def add(self, value: Outcome) -> Outcome:
         row = outcome_from_domain(value)
@@ -289,3 +352,197 @@ class OutcomeRepository:
             .values(participant_id=to_participant)
         )
         return result.rowcount
+
+
+# --- what the follow-up screens show beside the values (names and labels, read-only) -----------
+
+
+def _chunks(ids: Iterable[int]) -> Iterator[list[int]]:
+    wanted = sorted(set(ids))
+    for start in range(0, len(wanted), _CHUNK):
+        yield wanted[start : start + _CHUNK]
+
+
+_NEWEST = (PlacementRow.start_date.desc(), PlacementRow.id.desc())
+#: Folding of the accented letters and punctuation ``normalise_text`` knows, as one C-speed
+#: ``str.translate`` (a SQL function is called once per company or lot name in a search).
+_FOLD = {
+    c: normalise_text(chr(c)) or " "
+    for c in (*range(0xA0, 0x250), *range(0x2000, 0x2070), ord("−"))
+}
+_SPACES = re.compile(r"[\s'’ʼ`´‘\-‐‑‒–—−]+")
+_UNFOLDED = re.compile("[^\x00-\u024f]")
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def fold(text: str | None) -> str:
+    """``normalise_text``, faster on Latin text and remembered: the names of lots and
+    companies, folded once per search keystroke."""
+    if text is None:
+        return ""
+    quick = text.casefold().translate(_FOLD)
+    if _UNFOLDED.search(quick):
+        return normalise_text(text)
+    return _SPACES.sub(" ", quick).strip()
+
+
+def _lot_name():
+    """How the follow-up screens name a lot (``services._placements_views.lot_label``)."""
+    return MarketRow.reference + " · lot " + LotRow.number + " — " + LotRow.title
+
+
+def _listing_conditions(exited, lot_id, employer_id, participant_id) -> list:
+    conditions = []
+    if exited is True:
+        conditions.append(PlacementRow.exit_date.is_not(None))
+    elif exited is False:
+        conditions.append(PlacementRow.exit_date.is_(None))
+    for column, value in (
+        (PlacementRow.lot_id, lot_id),
+        (PlacementRow.employer_id, employer_id),
+        (PlacementRow.participant_id, participant_id),
+    ):
+        if value is not None:
+            conditions.append(column == value)
+    return conditions
+
+
+class FollowUpLabelRepository:
+    """Placements with the names they are shown with, and the names of the people, lots and
+    companies the agenda speaks of. One query per list; no ORM instances."""
+
+    def __init__(self, session: Session):
+        self._s = session
+
+    def placements(
+        self,
+        exited: bool | None = None,
+        lot_id: int | None = None,
+        employer_id: int | None = None,
+        participant_id: int | None = None,
+        limit: int | None = None,
+        words: Sequence[str] = (),
+    ) -> tuple[list[tuple], int]:
+        """``(placement, last name, first name, reference, market reference, lot number, lot
+        title, employer name)`` tuples, most recent start first (``limit`` at most), and how
+        many placements match in all. ``exited``: True only exited, False only open.
+        ``words`` (folded by ``normalise_text``): each in the person's name or reference, the
+        lot's name, the employer's name or the job title."""
+        conditions = _listing_conditions(exited, lot_id, employer_id, participant_id)
+        newest = select(PlacementRow.id).order_by(*_NEWEST)
+        if words:  # the subqueries run once: every matching id, usually few
+            titles = self._distinct_titles()
+            conditions += [self._holds(word, titles) for word in words]
+            matching = list(self._s.scalars(newest.where(*conditions)))
+            total, chosen = len(matching), matching[:limit]
+        else:
+            total = self._s.scalar(select(func.count(PlacementRow.id)).where(*conditions)) or 0
+            chosen = list(self._s.scalars(newest.where(*conditions).limit(limit)))
+        rank = {placement_id: n for n, placement_id in enumerate(chosen)}
+        width = len(_PLACEMENT_COLUMNS)
+        found: list[tuple] = []
+        for chunk in _chunks(chosen):
+            query = (
+                select(
+                    *_PLACEMENT_COLUMNS,
+                    ParticipantRow.last_name,
+                    ParticipantRow.first_name,
+                    ParticipantRow.reference,
+                    MarketRow.reference,
+                    LotRow.number,
+                    LotRow.title,
+                    CompanyRow.name,
+                )
+                .join(ParticipantRow, ParticipantRow.id == PlacementRow.participant_id)
+                .join(LotRow, LotRow.id == PlacementRow.lot_id)
+                .join(MarketRow, MarketRow.id == LotRow.market_id)
+                .join(CompanyRow, CompanyRow.id == PlacementRow.employer_id)
+                .where(PlacementRow.id.in_(chunk))
+            )
+            found += [(_placement_of(r), *r[width:]) for r in self._s.execute(query)]
+        found.sort(key=lambda line: rank[line[0].id])
+        return found, total
+
+    def _register_fold(self) -> None:
+        """``asr_fold(text)`` in SQL: ``fold`` (a connection keeps it; registering is cheap)."""
+        driver = self._s.connection().connection.driver_connection
+        driver.create_function("asr_fold", 1, fold, deterministic=True)
+
+    def _distinct_titles(self) -> list[str]:
+        return [t for t in self._s.scalars(select(PlacementRow.job_title).distinct()) if t]
+
+    def _holds(self, word: str, titles: list[str]):
+        """Placements whose person, lot, employer or job title holds ``word`` (folded): the
+        people through their folded ``search_key`` (each test on its own index), companies,
+        lots and titles through the ``fold`` SQL function (remembered between calls)."""
+        self._register_fold()
+        by_name = select(ParticipantRow.id).where(func.instr(ParticipantRow.search_key, word) > 0)
+        by_reference = select(ParticipantRow.id).where(
+            func.instr(func.lower(ParticipantRow.reference), word) > 0
+        )
+        companies = select(CompanyRow.id).where(
+            func.instr(func.asr_fold(CompanyRow.name), word) > 0
+        )
+        lots = (
+            select(LotRow.id)
+            .join(MarketRow, MarketRow.id == LotRow.market_id)
+            .where(func.instr(func.asr_fold(_lot_name()), word) > 0)
+        )
+        return or_(
+            PlacementRow.participant_id.in_(by_name.scalar_subquery()),
+            PlacementRow.participant_id.in_(by_reference.scalar_subquery()),
+            PlacementRow.employer_id.in_(companies.scalar_subquery()),
+            PlacementRow.lot_id.in_(lots.scalar_subquery()),
+            PlacementRow.job_title.in_([title for title in titles if word in fold(title)]),
+        )
+
+    def lots(
+        self, words: Sequence[str] = (), limit: int | None = None
+    ) -> list[tuple[int, str, str, str, str, date | None]]:
+        """``(id, market reference, number, title, status code, end date)`` of the lots whose
+        name holds every word (folded); running lots first, then by name."""
+        self._register_fold()
+        running = LotRow.status.in_(("not_started", "in_progress"))
+        query = (
+            select(
+                LotRow.id, MarketRow.reference, LotRow.number, LotRow.title, LotRow.status,
+                LotRow.end_date,
+            )
+            .join(MarketRow, MarketRow.id == LotRow.market_id)
+            .where(*(func.instr(func.asr_fold(_lot_name()), word) > 0 for word in words))
+            .order_by(running.desc(), MarketRow.reference, LotRow.number, LotRow.id)
+            .limit(limit)
+        )  # fmt: skip
+        return [tuple(r) for r in self._s.execute(query)]
+
+    def lot_labels(self, lot_ids: Iterable[int]) -> dict[int, tuple[str, str, str]]:
+        """``{lot id: (market reference, number, title)}``."""
+        columns = (LotRow.id, MarketRow.reference, LotRow.number, LotRow.title)
+        return self._by_id(lot_ids, columns, (MarketRow, MarketRow.id == LotRow.market_id))
+
+    def people(self, participant_ids: Iterable[int]) -> dict[int, tuple[str, str, str]]:
+        """``{participant id: (last name, first name, reference)}``."""
+        row = ParticipantRow
+        return self._by_id(participant_ids, (row.id, row.last_name, row.first_name, row.reference))
+
+    def company_names(self, company_ids: Iterable[int]) -> dict[int, str]:
+        found = self._by_id(company_ids, (CompanyRow.id, CompanyRow.name))
+        return {company_id: name for company_id, (name,) in found.items()}
+
+    def placement_employers(self, placement_ids: Iterable[int]) -> dict[int, tuple[str, str]]:
+        """``{placement id: (employer name, job title or "")}``."""
+        columns = (PlacementRow.id, CompanyRow.name, PlacementRow.job_title)
+        found = self._by_id(
+            placement_ids, columns, (CompanyRow, CompanyRow.id == PlacementRow.employer_id)
+        )
+        return {key: (name, title or "") for key, (name, title) in found.items()}
+
+    def _by_id(self, ids: Iterable[int], columns: tuple, join=None) -> dict[int, tuple]:
+        """``{id: the other columns}`` for ``ids`` (the first column), by chunks."""
+        found: dict[int, tuple] = {}
+        for chunk in _chunks(ids):
+            query = select(*columns).where(columns[0].in_(chunk))
+            if join is not None:
+                query = query.join(*join)
+            found.update({r[0]: tuple(r[1:]) for r in self._s.execute(query)})
+        return found

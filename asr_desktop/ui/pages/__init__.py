@@ -13,11 +13,13 @@ from dataclasses import dataclass
 from PySide6.QtWidgets import QWidget
 
 from asr_desktop.services.container import Services
+from asr_desktop.ui.pages.candidates import CandidatesPage
+from asr_desktop.ui.pages.committees import CommitteesPage
 from asr_desktop.ui.pages.companies import CompaniesPage
 from asr_desktop.ui.pages.dashboard import DashboardPage
+from asr_desktop.ui.pages.follow_up import FollowUpPage
 from asr_desktop.ui.pages.markets import MarketsPage
 from asr_desktop.ui.pages.parameters import ParametersPage
-from asr_desktop.ui.pages.planned import CandidatesPage, CommitteesPage, FollowUpPage
 
 
 @dataclass(frozen=True)
