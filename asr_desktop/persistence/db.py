@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from asr_desktop.domain.errors import DatabaseRefused
 from asr_desktop.persistence import cipher, keyslots
 from asr_desktop.persistence.models import EXPECTED_TABLES, Base
+from asr_desktop.persistence.storage_errors import install_disk_full_translation
 
 log = logging.getLogger(__name__)
 
@@ -111,7 +112,9 @@ def make_engine(path: Path, key: bytes | None = None, *, read_only: bool = False
     the file in ``mode=ro`` (nothing can be written, not even the journal mode)."""
     pragmas = _set_read_only_pragmas if read_only else _set_pragmas
     if key is not None:
-        return cipher.make_encrypted_engine(path, key, read_only=read_only, pragmas=pragmas)
+        engine = cipher.make_encrypted_engine(path, key, read_only=read_only, pragmas=pragmas)
+        install_disk_full_translation(engine)
+        return engine
     if read_only:
         engine = create_engine(
             f"sqlite:///file:{path}?mode=ro&uri=true", connect_args={"check_same_thread": False}
@@ -119,6 +122,7 @@ def make_engine(path: Path, key: bytes | None = None, *, read_only: bool = False
     else:
         engine = create_engine(f"sqlite:///{path}", connect_args={"check_same_thread": False})
     event.listen(engine, "connect", pragmas)
+    install_disk_full_translation(engine)  # a full disk: French DiskFull, rollback
     return engine
 
 

@@ -273,6 +273,8 @@ class ParticipantRow(Timestamped, Base):
 
 class EligibilityRow(Timestamped, Base):
     __tablename__ = "eligibility"
+    # the candidates' criterion filter
+    __table_args__ = (Index("ix_eligibility_criterion", "criterion", "participant_id"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     participant_id: Mapped[int] = mapped_column(
         ForeignKey("participant.id", ondelete="CASCADE"), index=True
@@ -328,6 +330,8 @@ class HoursEntryRow(Base):
         ),
         Index("ix_hours_entry_month_current", "month", "is_current"),
         Index("ix_hours_entry_lot_current", "lot_id", "is_current", "month"),
+        # covers the credited totals per lot (Marchés tree, committee figures)
+        Index("ix_hours_entry_lot_totals", "lot_id", "is_current", "status", "credited_hours"),
         CheckConstraint("worked_hours >= 0 AND training_hours >= 0", name="hours_positive"),
         CheckConstraint("version >= 1", name="version_positive"),
     )

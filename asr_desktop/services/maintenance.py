@@ -36,7 +36,7 @@ class MaintenanceService:
         return Path(self._database.path)
 
     def health(self) -> HealthReport:
-        return check_database(self._database.path)
+        return check_database(self._database.path, self._database.key)
 
     def row_counts(self) -> dict[str, int]:
         """Rows per table of product.md §2, counted in one read transaction."""

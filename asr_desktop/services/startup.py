@@ -306,19 +306,16 @@ def backup_candidates(
 
 def restore_backup(candidate: BackupCandidate, path: str | Path, key: bytes | None = None) -> Path:
     """Copy ``candidate`` to ``path`` (which must be free: set the old file aside first),
-    through a temporary name, checked by the gate before it gets the final name."""
+    through a temporary name checked before it gets the final name; the people erased since
+    that backup (journal beside ``path``) are erased again in the copy."""
+    from asr_desktop.services._backups_files import restore_backup as restore_with_erasures
+
     path = Path(path)
     if path.exists():
         raise Conflict(f"La base {path.name} existe encore : mettez-la d'abord de côté.")
-    partial = path.with_name(path.name + ".partiel")
-    shutil.copyfile(candidate.path, partial)
-    try:
-        check_before_opening(partial, key if candidate.encrypted else None)
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
-    os.replace(partial, path)
-    return path
+    return restore_with_erasures(
+        candidate.path, path, key=key if candidate.encrypted else None
+    ).database
 
 
 def remove_database_files(path: str | Path) -> None:

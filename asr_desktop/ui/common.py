@@ -118,7 +118,7 @@ class FormErrors:
             return
         label = self._label_for(name or "", widget)
         label.setText(message)
-        label.show()
+        _set_visible(label, True)
         widget.setProperty("invalid", True)
         widget.setStyleSheet(INVALID_STYLE)
         widget.setToolTip(message)
@@ -134,7 +134,7 @@ class FormErrors:
                 continue
             label = self._labels.get(name)
             if label is not None:
-                label.hide()
+                _set_visible(label, False)
             widget = self._widgets.get(name)
             if widget is not None:
                 widget.setProperty("invalid", False)
@@ -172,6 +172,16 @@ def _style_error_label(label: QLabel) -> None:
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
 
+def _set_visible(label: QLabel, visible: bool) -> None:
+    """Show or hide an error label; in a form, its whole row, so that no blank gap stays."""
+    parent = label.parentWidget()
+    form = parent.layout() if parent is not None else None
+    holder = _layout_holding(form, label) if form is not None else None
+    if isinstance(holder, QFormLayout) and holder.getWidgetPosition(label)[0] >= 0:
+        holder.setRowVisible(label, visible)
+    label.setVisible(visible)
+
+
 def _place_below(widget: QWidget, label: QLabel, fallback: QLabel) -> None:
     """Put ``label`` just under ``widget`` in whatever layout holds it."""
     parent = widget.parentWidget()
@@ -179,6 +189,7 @@ def _place_below(widget: QWidget, label: QLabel, fallback: QLabel) -> None:
     holder = _layout_holding(layout, widget) if layout is not None else None
     if isinstance(holder, QFormLayout):
         holder.insertRow(_form_row(holder, widget) + 1, "", label)
+        holder.setRowVisible(label, False)
     elif isinstance(holder, QGridLayout):
         row, column, _rows, columns = holder.getItemPosition(holder.indexOf(widget))
         if holder.itemAtPosition(row + 1, column) is None:

@@ -251,13 +251,14 @@ class RecordTableModel(QAbstractTableModel, Generic[Record]):
         spec = self.columns[column]
         getter = spec.sort or spec.value
         keyed = sorted(
-            zip(self._records, self._texts, strict=True),
-            key=lambda pair: sort_key(getter(pair[0])),
+            zip(self._records, self._texts, self.haystack, strict=True),
+            key=lambda row: sort_key(getter(row[0])),
             reverse=order == Qt.SortOrder.DescendingOrder,
         )
-        self._records = [record for record, _texts in keyed]
-        self._texts = [texts for _record, texts in keyed]
-        self._rebuild_haystack()
+        # the search lines move with their rows: nothing is normalised again
+        self._records = [record for record, _texts, _line in keyed]
+        self._texts = [texts for _record, texts, _line in keyed]
+        self.haystack = [line for _record, _texts, line in keyed]
 
 
 class SearchProxy(QSortFilterProxyModel):

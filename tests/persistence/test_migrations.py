@@ -188,7 +188,7 @@ _EXTRA_REVISION = """
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0002"
+revision = "9999"
 down_revision = "{down}"
 branch_labels = None
 depends_on = None
@@ -219,7 +219,7 @@ def next_revision(tmp_path, monkeypatch):
     def install(body: str) -> Path:
         folder = tmp_path / "migrations"
         shutil.copytree(MIGRATIONS_DIR, folder, ignore=shutil.ignore_patterns("__pycache__"))
-        (folder / "versions" / "0002_essai.py").write_text(
+        (folder / "versions" / "9999_essai.py").write_text(
             _EXTRA_REVISION.format(down=head_revision(), body=body), encoding="utf-8"
         )
         monkeypatch.setattr(db_module, "MIGRATIONS_DIR", folder)
@@ -231,11 +231,12 @@ def next_revision(tmp_path, monkeypatch):
 def test_upgrade_backs_up_first_and_keeps_the_data(tmp_path, next_revision):
     path = tmp_path / "base.db"
     _baseline_file_with_data(path)
+    before = head_revision()
     next_revision(_ADD_COLUMN)  # batch mode rebuilds a table that operation references
 
     database = open_database(path)
     try:
-        assert current_revision(database.engine) == "0002"
+        assert current_revision(database.engine) == "9999"
         with database.engine.connect() as con:
             columns = {c["name"] for c in sa.inspect(con).get_columns("authority")}
             assert "remarque" in columns
@@ -251,7 +252,7 @@ def test_upgrade_backs_up_first_and_keeps_the_data(tmp_path, next_revision):
     backups = list(tmp_path.glob("base.avant-migration-*.db"))
     assert len(backups) == 1
     report = check_database(backups[0])
-    assert report.schema_revision == "0001"
+    assert report.schema_revision == before
     assert report.integrity == "ok"
     assert report.row_counts["operation"] == 1
     con = sqlite3.connect(backups[0])
