@@ -118,7 +118,7 @@ switch ($Command) {
     "run" {
         Initialize-Project
         Initialize-Demo
-        & $Vpy -m asr_desktop --db $DemoDb @Rest
+        & $Vpy -m asr_desktop --demo --db $DemoDb @Rest
         exit $LASTEXITCODE
     }
     "demo" {

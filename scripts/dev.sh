@@ -143,7 +143,7 @@ case "$command" in
     # shellcheck disable=SC2046
     prepare $APT_RUNTIME $APT_WINDOW $(visual_packages)
     ensure_demo
-    exec "$VPY" -m asr_desktop --db "$DEMO_DB" "$@"
+    exec "$VPY" -m asr_desktop --demo --db "$DEMO_DB" "$@"
     ;;
   demo)
     prepare $APT_RUNTIME

@@ -21,7 +21,7 @@ from pathlib import Path
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QTableView, QTreeView
 
-from asr_desktop.services.container import open_services
+from asr_desktop.services import access
 from asr_desktop.ui.main_window import MainWindow
 from asr_desktop.ui.pages import PAGES
 from asr_desktop.ui.qt_support import install_french
@@ -52,6 +52,17 @@ def select_first_rows(page) -> None:
         view.scrollTo(index)
 
 
+def open_demo(path: Path):
+    """The demo base, signed in with ``ASR_USER``/``ASR_PASSPHRASE`` or the demo account."""
+    credentials = access.environment_credentials() or access.Credentials(
+        access.DEMO_LOGIN, access.DEMO_PASSWORD
+    )
+    if Path(str(path) + ".cles").is_file():
+        key = access.unlock(path, credentials.login, credentials.password)
+        return access.open_encrypted(path, key, credentials.login)
+    return access.open_plain(path)
+
+
 def take(db: Path, out: Path, size: tuple[int, int]) -> list[Path]:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     install_french(app)
@@ -60,7 +71,11 @@ def take(db: Path, out: Path, size: tuple[int, int]) -> list[Path]:
     with tempfile.TemporaryDirectory(prefix="asr-shots-") as folder:
         copy = Path(folder) / "demo.db"
         shutil.copyfile(db, copy)
-        services = open_services(copy, create=False)
+        for side in (".cles",):  # the key slots of an encrypted demo base go with it
+            if Path(str(db) + side).is_file():
+                shutil.copyfile(str(db) + side, str(copy) + side)
+        opened = open_demo(copy)
+        services = opened.services
         settings = QSettings(str(Path(folder) / "shots.ini"), QSettings.Format.IniFormat)
         window = MainWindow(services, settings=settings)
         window.resize(*size)
@@ -77,7 +92,7 @@ def take(db: Path, out: Path, size: tuple[int, int]) -> list[Path]:
             saved.append(target)
             print(f"{target} ({target.stat().st_size // 1024} Ko)")
         window.close()
-        services.close()
+        opened.close()
     return saved
 
 

@@ -35,7 +35,7 @@ SPECS: tuple[ParameterSpec, ...] = (
         "€/h",
         Decimal("30"),
         _ORIGIN,
-        "domain.md §3.1 : 25 à 30 €/h (MDE Sud 77)",
+        "Usage : 25 à 30 €/h (MDE Sud 77)",
     ),
     ParameterSpec(
         "insertion_rate.default",
@@ -43,7 +43,7 @@ SPECS: tuple[ParameterSpec, ...] = (
         "taux",
         Decimal("0.05"),
         _ORIGIN,
-        "domain.md §3.1 : 5 à 10 % des heures",
+        "Usage : 5 à 10 % des heures",
     ),
     ParameterSpec(
         "insertion_rate.anru_works",
@@ -51,7 +51,7 @@ SPECS: tuple[ParameterSpec, ...] = (
         "taux",
         Decimal("0.05"),
         _ORIGIN,
-        "domain.md §3.2 : charte NPNRU, 5 % des heures travaillées",
+        "Charte nationale d'insertion NPNRU : 5 % des heures travaillées",
     ),
     ParameterSpec(
         "insertion_rate.anru_gup",
@@ -59,7 +59,7 @@ SPECS: tuple[ParameterSpec, ...] = (
         "taux",
         Decimal("0.10"),
         _ORIGIN,
-        "domain.md §3.2 : charte NPNRU, 10 %",
+        "Charte nationale d'insertion NPNRU : 10 %",
     ),
     ParameterSpec(
         "labour_share.batiment",
@@ -67,7 +67,7 @@ SPECS: tuple[ParameterSpec, ...] = (
         "taux",
         Decimal("0.50"),
         _ORIGIN,
-        "domain.md §3.1 (MDE Sud 77)",
+        "Guide de la MDE Sud 77",
     ),
     ParameterSpec(
         "labour_share.peinture",
@@ -75,7 +75,7 @@ SPECS: tuple[ParameterSpec, ...] = (
         "taux",
         Decimal("0.70"),
         _ORIGIN,
-        "domain.md §3.1",
+        "Usage des facilitateurs, à ajuster",
     ),
     ParameterSpec(
         "labour_share.maconnerie",
@@ -83,7 +83,7 @@ SPECS: tuple[ParameterSpec, ...] = (
         "taux",
         Decimal("0.50"),
         _ORIGIN,
-        "domain.md §3.1",
+        "Usage des facilitateurs, à ajuster",
     ),
     ParameterSpec(
         "labour_share.charpente_metallique",
@@ -91,7 +91,7 @@ SPECS: tuple[ParameterSpec, ...] = (
         "taux",
         Decimal("0.20"),
         _ORIGIN,
-        "domain.md §3.1",
+        "Usage des facilitateurs, à ajuster",
     ),
     ParameterSpec(
         "labour_share.proprete",
@@ -99,7 +99,7 @@ SPECS: tuple[ParameterSpec, ...] = (
         "taux",
         Decimal("0.80"),
         _ORIGIN,
-        "domain.md §3.1 (Inserpropre)",
+        "Inserpropre",
     ),
     ParameterSpec(
         "labour_share.services",
@@ -115,7 +115,7 @@ SPECS: tuple[ParameterSpec, ...] = (
         "€/h",
         Decimal("25"),
         _ORIGIN,
-        "domain.md §3.1 (PACT Propreté)",
+        "PACT Propreté",
     ),
     ParameterSpec(
         "cleaning.min_hours",
@@ -123,7 +123,7 @@ SPECS: tuple[ParameterSpec, ...] = (
         "h",
         Decimal("150"),
         _ORIGIN,
-        "domain.md §3.1",
+        "Usage des facilitateurs, à ajuster",
     ),
     ParameterSpec(
         "conversion.invoice.labour_share",
@@ -131,7 +131,7 @@ SPECS: tuple[ParameterSpec, ...] = (
         "taux",
         Decimal("0.50"),
         _ORIGIN,
-        "domain.md §3.3.4 (règle locale, à configurer)",
+        "Règle locale, à configurer",
     ),
     ParameterSpec(
         "conversion.invoice.hourly_cost",
@@ -139,7 +139,7 @@ SPECS: tuple[ParameterSpec, ...] = (
         "€/h",
         Decimal("30"),
         _ORIGIN,
-        "domain.md §3.3.4 (règle locale, à configurer)",
+        "Règle locale, à configurer",
     ),
     ParameterSpec(
         "training.counted",
@@ -147,7 +147,7 @@ SPECS: tuple[ParameterSpec, ...] = (
         "booléen",
         Decimal("1"),
         _ORIGIN,
-        "domain.md §3.3.1 (pratique courante)",
+        "Pratique courante",
     ),
     ParameterSpec(
         "eligibility.max_months_after_first_hire",
@@ -155,7 +155,7 @@ SPECS: tuple[ParameterSpec, ...] = (
         "mois",
         Decimal("24"),
         _ORIGIN,
-        "domain.md §3.3.1 (règle locale)",
+        "Règle locale",
     ),
     ParameterSpec(
         "hours.max_monthly",
@@ -171,7 +171,7 @@ SPECS: tuple[ParameterSpec, ...] = (
         "€/h",
         Decimal("30"),
         _ORIGIN,
-        "domain.md §3.3.8 (à configurer par marché)",
+        "À configurer par marché",
     ),
     ParameterSpec(
         "smic.hourly",
@@ -187,7 +187,7 @@ SPECS: tuple[ParameterSpec, ...] = (
         "h",
         Decimal("1607"),
         _ORIGIN,
-        "domain.md §3.1",
+        "Usage des facilitateurs, à ajuster",
     ),
     ParameterSpec(
         "export.small_cell_threshold",
@@ -195,7 +195,7 @@ SPECS: tuple[ParameterSpec, ...] = (
         "personnes",
         Decimal("5"),
         _ORIGIN,
-        "domain.md §7.5",
+        "Secret statistique : pas de chiffre sous ce seuil",
     ),
     ParameterSpec(
         "retention.years_after_last_contact",
@@ -203,7 +203,7 @@ SPECS: tuple[ParameterSpec, ...] = (
         "années",
         Decimal("2"),
         _ORIGIN,
-        "domain.md §7.4 (CNIL 2023-095)",
+        "CNIL, référentiel 2023-095",
     ),
     ParameterSpec(
         "audit.retention_months",
@@ -219,7 +219,7 @@ SPECS: tuple[ParameterSpec, ...] = (
         "mois",
         Decimal("3"),
         _ORIGIN,
-        "choix de conception",
+        "Choix de conception",
     ),
     ParameterSpec(
         "alert.contract_end_days",
@@ -227,7 +227,7 @@ SPECS: tuple[ParameterSpec, ...] = (
         "jours",
         Decimal("30"),
         _ORIGIN,
-        "product.md §4.1",
+        "Choix de conception",
     ),
     # --- backups (issue 6 point 4; domain.backups) ---
     ParameterSpec(
@@ -236,7 +236,7 @@ SPECS: tuple[ParameterSpec, ...] = (
         "minutes",
         Decimal("15"),
         _ORIGIN,
-        "choix de conception : au plus un quart d'heure de saisie à refaire",
+        "Choix de conception : au plus un quart d'heure de saisie à refaire",
     ),
     ParameterSpec(
         "backup.keep_recent",
@@ -244,7 +244,7 @@ SPECS: tuple[ParameterSpec, ...] = (
         "sauvegardes",
         Decimal("10"),
         _ORIGIN,
-        "choix de conception",
+        "Choix de conception",
     ),
     ParameterSpec(
         "backup.keep_daily",
@@ -252,7 +252,7 @@ SPECS: tuple[ParameterSpec, ...] = (
         "jours",
         Decimal("7"),
         _ORIGIN,
-        "choix de conception",
+        "Choix de conception",
     ),
     ParameterSpec(
         "backup.keep_weekly",
@@ -260,7 +260,7 @@ SPECS: tuple[ParameterSpec, ...] = (
         "semaines",
         Decimal("5"),
         _ORIGIN,
-        "choix de conception",
+        "Choix de conception",
     ),
     ParameterSpec(
         "backup.keep_monthly",
@@ -268,7 +268,7 @@ SPECS: tuple[ParameterSpec, ...] = (
         "mois",
         Decimal("6"),
         _ORIGIN,
-        "choix de conception",
+        "Choix de conception",
     ),
     ParameterSpec(
         "backup.retention_months",
@@ -276,8 +276,8 @@ SPECS: tuple[ParameterSpec, ...] = (
         "mois",
         Decimal("6"),
         _ORIGIN,
-        "domain.md §7.4 : les sauvegardes contiennent des données personnelles ; "
-        "choix de conception (6 mois)",
+        "Les sauvegardes contiennent des données personnelles ; "
+        "Choix de conception (6 mois)",
     ),
 )
 

@@ -34,7 +34,7 @@ def test_a_new_dated_value_keeps_the_history(parameters):
 
     history = [(p.value, p.valid_from, p.note) for p in parameters.history("hourly_cost")]
     assert history == [
-        (Decimal("30"), date(2015, 1, 1), "domain.md §3.1 : 25 à 30 €/h (MDE Sud 77)"),
+        (Decimal("30"), date(2015, 1, 1), "Usage : 25 à 30 €/h (MDE Sud 77)"),
         (Decimal("32.5"), date(2026, 1, 1), "Délibération"),
     ]
     listed = [(p.key, p.value) for p in parameters.list_all() if p.key == "hourly_cost"]
