@@ -245,6 +245,7 @@ class Launcher:
         self.window = None
         self.opened = None
         self.lock_screen = None
+        self.auto_backup = None
         self._lock = None
 
     @property
@@ -321,6 +322,7 @@ class Launcher:
         old_window, old_opened, old_lock = self.window, self.opened, self._lock
         if self.lock_screen is not None:
             self.lock_screen.stop()
+        self._stop_backups()
         self.opened, self._lock = opened, lock
         self.window = MainWindow(
             opened.services,
@@ -331,6 +333,7 @@ class Launcher:
         self.start_page = None
         self.window.databaseOpenRequested.connect(lambda chosen: self.open(Path(chosen)))
         self.lock_screen = self._install_lock(opened, self.window)
+        self._start_backups(opened)
         if old_window is not None:
             self.window.show()
             old_window.close()
@@ -338,6 +341,23 @@ class Launcher:
         if old_opened is not None:
             old_opened.close()
         _release(old_lock)
+
+    def _start_backups(self, opened) -> None:
+        """Automatic backups of a base someone works in (not of a read-only one, nor in the
+        non-interactive runs: screenshots, scripts)."""
+        if not self.interactive or opened.services.database.read_only:
+            return
+        from asr_desktop.ui.auto_backup import AutoBackup
+
+        self.auto_backup = AutoBackup(opened.services.database, opened.services.user_id)
+        window = self.window
+        self.auto_backup.reported.connect(lambda text: window.statusBar().showMessage(text, 10_000))
+        self.auto_backup.start()
+
+    def _stop_backups(self) -> None:
+        if self.auto_backup is not None:
+            self.auto_backup.stop()
+            self.auto_backup = None
 
     def _install_lock(self, opened, window):
         """The automatic lock, for a signed-in user (a base without accounts has no
@@ -398,6 +418,7 @@ class Launcher:
         if self.lock_screen is not None:
             self.lock_screen.stop()
             self.lock_screen = None
+        self._stop_backups()
         if self.opened is not None:
             self.opened.close()
             self.opened = None

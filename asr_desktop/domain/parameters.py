@@ -276,8 +276,7 @@ SPECS: tuple[ParameterSpec, ...] = (
         "mois",
         Decimal("6"),
         _ORIGIN,
-        "Les sauvegardes contiennent des données personnelles ; "
-        "Choix de conception (6 mois)",
+        "Les sauvegardes contiennent des données personnelles : choix de conception (6 mois)",
     ),
 )
 

@@ -57,6 +57,11 @@ def warn(parent: QWidget | None, title: str, text: str) -> None:
     QMessageBox.warning(parent, title, text)
 
 
+def inform(parent: QWidget | None, title: str, text: str) -> None:
+    """A French information box (tests replace this function to keep running)."""
+    QMessageBox.information(parent, title, text)
+
+
 class CrashReporter:
     """``sys.excepthook``: logs every uncaught exception with its traceback and, when
     ``interactive``, shows one French dialog; ``count`` says how many occurred."""

@@ -77,6 +77,7 @@ def messages(monkeypatch):
         def __init__(self):
             self.warnings: list[tuple[str, str]] = []
             self.questions: list[tuple[str, str]] = []
+            self.information: list[tuple[str, str]] = []
 
         def confirm(self, parent, title, text, yes="Confirmer"):
             self.questions.append((title, text))
@@ -85,6 +86,9 @@ def messages(monkeypatch):
     recorder = Recorder()
     monkeypatch.setattr(
         qt_support, "warn", lambda parent, title, text: recorder.warnings.append((title, text))
+    )
+    monkeypatch.setattr(
+        qt_support, "inform", lambda parent, title, text: recorder.information.append((title, text))
     )
     monkeypatch.setattr(common, "confirm", recorder.confirm)
     return recorder

@@ -24,6 +24,7 @@ from asr_desktop.domain.formats import format_int
 from asr_desktop.services.container import Services
 from asr_desktop.services.participants import EligibilityLine, ParticipantRecord
 from asr_desktop.ui import common
+from asr_desktop.ui.candidates import rights_actions
 from asr_desktop.ui.candidates.eligibility_dialog import EligibilityDialog
 from asr_desktop.ui.candidates.fields import Lookups
 from asr_desktop.ui.candidates.merge import MergeDialog
@@ -101,7 +102,18 @@ class RecordPane(QWidget):
         self.merge_button.setToolTip(
             "Fusionner ce dossier avec un autre dossier de la même personne"
         )
-        for button in (self.edit_button, self.merge_button):
+        self.export_button = QPushButton("E&xporter ses données…", page)
+        self.export_button.setObjectName("exportParticipantButton")
+        self.export_button.setToolTip(
+            "Droit d'accès : un fichier avec tout ce que la base contient sur cette personne"
+        )
+        self.anonymise_button = QPushButton("Anon&ymiser…", page)
+        self.anonymise_button.setObjectName("anonymiseParticipantButton")
+        self.anonymise_button.setToolTip(
+            "Effacer définitivement ce qui identifie la personne (les chiffres restent)"
+        )
+        buttons = (self.edit_button, self.merge_button, self.export_button, self.anonymise_button)
+        for button in buttons:
             top.addWidget(button, 0, Qt.AlignmentFlag.AlignTop)
         layout.addLayout(top)
         self.clause_label = QLabel(page)
@@ -122,6 +134,8 @@ class RecordPane(QWidget):
         layout.addWidget(self.tabs, 1)
         self.edit_button.clicked.connect(self.edit_participant)
         self.merge_button.clicked.connect(self.merge_with)
+        self.export_button.clicked.connect(self.export_data)
+        self.anonymise_button.clicked.connect(self.anonymise)
         return page
 
     def _view(
@@ -249,6 +263,7 @@ class RecordPane(QWidget):
         self._tab_titles(record)
         self.merge_button.setEnabled(not p.anonymised)
         self.edit_button.setEnabled(not p.anonymised)
+        self.anonymise_button.setEnabled(not p.anonymised)
         self.stack.setCurrentIndex(1)
         self._update_buttons()
 
@@ -327,6 +342,17 @@ class RecordPane(QWidget):
             kept = dialog.merged.id
             self._load(lambda: self._services.participants.reload_record(kept, common.today()))
             self.merged.emit(kept)
+
+    def export_data(self) -> None:
+        if self.record is not None:
+            rights_actions.export_data(self, self._services, self.record.participant.id)
+
+    def anonymise(self) -> None:
+        if self.record is None:
+            return
+        participant_id = self.record.participant.id
+        if rights_actions.anonymise(self, self._services, participant_id):
+            self._after_change()
 
     def _after_change(self, eligibility_id: int | None = None) -> None:
         self.reload()
