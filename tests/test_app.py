@@ -282,7 +282,8 @@ def test_an_unfit_file_is_set_aside_and_the_newest_backup_restored(
 
     [text] = unfit_choices.texts
     assert "le contrôle d'intégrité a échoué" in text
-    assert "asr-sauvegarde-20261124-1800.db" in text
+    # the newest verified one: the automatic backup made at close, or the one made by hand
+    assert "Sauvegarde vérifiée la plus récente : asr-" in text
     [aside] = tmp_path.glob("asr.db.ecartee-*[0-9]")
     assert aside.read_bytes() == bytes(damaged)  # set aside as it was
     assert (tmp_path / (aside.name + ".cles")).exists()  # still openable with its passwords
