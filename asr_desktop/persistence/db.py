@@ -24,7 +24,7 @@ from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from asr_desktop.domain.errors import DatabaseRefused
-from asr_desktop.persistence import cipher, keyslots
+from asr_desktop.persistence import cipher, clean_close, keyslots
 from asr_desktop.persistence.models import EXPECTED_TABLES, Base
 from asr_desktop.persistence.storage_errors import install_disk_full_translation
 
@@ -78,13 +78,18 @@ class Database:
     sessions: sessionmaker[Session]
     key: bytes | None = field(default=None, repr=False, compare=False)
     read_only: bool = False
+    verified_at: datetime | None = field(default=None, compare=False)  # last full check
 
     @property
     def encrypted(self) -> bool:
         return self.key is not None
 
     def close(self) -> None:
+        """Close every connection; a base opened for writing and checked at start gets the
+        stamp of a clean close (``clean_close``), so the next start can skip the full read."""
         self.engine.dispose()
+        if not self.read_only and self.verified_at is not None:
+            clean_close.write_stamp(self.path, self.verified_at)
 
 
 def _set_pragmas(dbapi_connection, _record) -> None:
@@ -138,6 +143,7 @@ class FileFacts:
     user_version: int
     tables: set[str]
     revision: str | None
+    verified_at: datetime | None = None  # last full page check (now, or vouched by a stamp)
 
 
 def _read_only_connection(path: Path, key: bytes | None):
@@ -156,14 +162,20 @@ def _read_only_connection(path: Path, key: bytes | None):
     return connection
 
 
-def _facts(connection, encrypted: bool, *, full_integrity: bool = False) -> FileFacts:
+def _facts(
+    connection, encrypted: bool, *, full_integrity: bool = False, pages: bool = True
+) -> FileFacts:
+    """``pages``: read every page (SQLCipher HMAC + quick_check); False only for a file the
+    clean-close stamp vouches for."""
     errors = (sqlite3.DatabaseError, cipher.sqlcipher3.DatabaseError)
     integrity: list[str] = []
-    if encrypted:
+    if encrypted and pages:
         integrity += [str(r[0]) for r in connection.execute("PRAGMA cipher_integrity_check")]
     check = "integrity_check" if full_integrity else "quick_check"
     try:
-        integrity += [str(r[0]) for r in connection.execute(f"PRAGMA {check}") if r[0] != "ok"]
+        if pages:
+            rows = connection.execute(f"PRAGMA {check}")
+            integrity += [str(r[0]) for r in rows if r[0] != "ok"]
     except errors as exc:  # a page that cannot be read at all
         integrity.append(str(exc))
     try:
@@ -260,7 +272,9 @@ def _identity_problem(path: Path, facts: FileFacts) -> DatabaseDamaged | None:
     return None
 
 
-def check_before_opening(path: str | Path, key: bytes | None = None) -> FileFacts:
+def check_before_opening(
+    path: str | Path, key: bytes | None = None, *, trust_clean_close: bool = True
+) -> FileFacts:
     """The start-up gate: read-only examination of an existing file, before any write.
 
     Raises ``DatabaseDamaged`` (empty, truncated, unreadable, damaged, foreign, newer,
@@ -297,10 +311,12 @@ def check_before_opening(path: str | Path, key: bytes | None = None) -> FileFact
                 "elle ne s'ouvre pas avec sa clé : le fichier est endommagé, ou ce n'est pas la clé de cette base."
             ],
         ) from exc
+    trusted = clean_close.trusted_since(path) if trust_clean_close else None
     try:
-        facts = _facts(connection, encrypted)
+        facts = _facts(connection, encrypted, pages=trusted is None)
     finally:
         connection.close()
+    facts.verified_at = trusted or datetime.now()
     if facts.integrity:
         shown = "; ".join(facts.integrity[:3]) + (" ; …" if len(facts.integrity) > 3 else "")
         raise DatabaseDamaged(path, DAMAGED, [f"le contrôle d'intégrité a échoué ({shown})."])
@@ -325,8 +341,10 @@ def open_database(
     file is refused when ``create`` is false or ``read_only`` is true. ``read_only`` never
     migrates: a file behind the program's schema is refused."""
     path = Path(path)
+    verified_at = datetime.now()
     if path.exists():
         facts = check_before_opening(path, key)
+        verified_at = facts.verified_at
         if read_only and facts.revision != head_revision():
             raise DatabaseRefused(
                 f"La base {path.name} doit d'abord être mise à jour : ouvrez-la une fois avec "
@@ -336,6 +354,8 @@ def open_database(
         raise DatabaseRefused(f"La base {path} n'existe pas.")
     else:
         path.parent.mkdir(parents=True, exist_ok=True)
+    if not read_only:
+        clean_close.forget(path)  # from now on the file changes: a crash must be checked
     engine = make_engine(path, key, read_only=read_only)
     try:
         if migrate and not read_only:
@@ -349,6 +369,7 @@ def open_database(
         sessions=sessionmaker(engine, expire_on_commit=False),
         key=key,
         read_only=read_only,
+        verified_at=verified_at,
     )
 
 

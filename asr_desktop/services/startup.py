@@ -27,7 +27,7 @@ from enum import StrEnum
 from pathlib import Path, PurePath, PureWindowsPath
 
 from asr_desktop.domain.errors import Conflict, DatabaseRefused
-from asr_desktop.persistence import keyslots
+from asr_desktop.persistence import clean_close, keyslots
 from asr_desktop.persistence.cipher import is_encrypted
 from asr_desktop.persistence.db import (
     DatabaseDamaged,
@@ -245,6 +245,7 @@ def set_aside(path: str | Path, *, keep_key_file: bool = True, now: datetime | N
     while target.exists() or keyslots.has_slots(target):
         target = path.with_name(f"{path.name}{ASIDE_MARK}{stamp}-{number}")
         number += 1
+    clean_close.forget(path)  # a file set aside is vouched for by nobody
     os.replace(path, target)
     for suffix in SIDE_FILES:
         _move(Path(str(path) + suffix), Path(str(target) + suffix))
@@ -321,6 +322,7 @@ def restore_backup(candidate: BackupCandidate, path: str | Path, key: bytes | No
 def remove_database_files(path: str | Path) -> None:
     """Delete a database, its journal files and its key file (a creation that failed)."""
     path = Path(path)
+    clean_close.forget(path)
     for file in (path, *(Path(str(path) + s) for s in SIDE_FILES), keyslots.slots_path(path)):
         with contextlib.suppress(FileNotFoundError):
             file.unlink()
