@@ -262,10 +262,13 @@ class Launcher:
     def refuse(self, message: str) -> None:
         """Say why a database cannot be opened: a French box, or stderr without a screen."""
         log.warning("ouverture refusée : %s", message)
+        self._warn("Ouverture impossible", message)
+
+    def _warn(self, title: str, message: str) -> None:
         if self.interactive:
             from asr_desktop.ui import qt_support
 
-            qt_support.warn(self.window, "Ouverture impossible", message)
+            qt_support.warn(self.window, title, message)
         elif sys.stderr is not None:
             sys.stderr.write(f"Erreur : {message}\n")
 
@@ -332,6 +335,7 @@ class Launcher:
         )
         self.start_page = None
         self.window.databaseOpenRequested.connect(lambda chosen: self.open(Path(chosen)))
+        self.window.restoreRequested.connect(lambda chosen: self.restore(Path(chosen)))
         self.lock_screen = self._install_lock(opened, self.window)
         self._start_backups(opened)
         if old_window is not None:
@@ -349,7 +353,10 @@ class Launcher:
             return
         from asr_desktop.ui.auto_backup import AutoBackup
 
-        self.auto_backup = AutoBackup(opened.services.database, opened.services.user_id)
+        # a child of the window: « Sauvegarder maintenant » goes through it (one writer)
+        self.auto_backup = AutoBackup(
+            opened.services.database, opened.services.user_id, parent=self.window
+        )
         window = self.window
         self.auto_backup.reported.connect(lambda text: window.statusBar().showMessage(text, 10_000))
         self.auto_backup.start()
@@ -358,6 +365,107 @@ class Launcher:
         if self.auto_backup is not None:
             self.auto_backup.stop()
             self.auto_backup = None
+
+    def restore(self, backup_path: Path):
+        """Put the backup ``backup_path`` in place of the open base (Paramètres →
+        Sauvegardes): the automatic lock and backups stop (a last backup is made if
+        anything changed), the base is closed, restored — the replaced file set aside, the
+        people erased since the backup erased again — and opened again for the same user
+        in a new window. Returns the ``RestoreReport``, or None when the backup was refused:
+        the base is then opened again as it was, and the user told why."""
+        from asr_desktop.domain.errors import DomainError
+        from asr_desktop.services.backups import BackupService, default_backup_folder
+
+        if self.opened is None:
+            return None
+        opened, lock, page = self.opened, self._lock, self.window.current_key
+        if self.lock_screen is not None:
+            self.lock_screen.stop()
+            self.lock_screen = None
+        self._stop_backups()
+        # No user id: applying past erasures again is no decision of the one restoring (an
+        # adviser may restore), and their account may not exist in the backup.
+        service = BackupService(opened.services.database, default_backup_folder(opened.path))
+        report = failure = None
+        try:
+            report = service.restore(backup_path)
+        except (DomainError, OSError) as error:
+            failure = error
+        finally:
+            service.close()
+            opened.close()
+        reopened = self._reopen(opened)
+        if reopened is None:  # nobody signed in again: the base stays closed
+            log.warning("base restaurée mais non rouverte")
+            self.opened, self._lock = None, None
+            _release(lock)
+            self.window.close()
+            return report
+        self.opened, self._lock, self.start_page = None, None, page
+        self._replace(reopened, lock)
+        if failure is not None:
+            log.warning("restauration refusée (%s)", type(failure).__name__)
+            self._warn("Restauration impossible", f"{failure} La base n'a pas changé.")
+            return None
+        self._tell_restored(report)
+        return report
+
+    def _reopen(self, old):
+        """The restored base, opened for the user who was signed in (same key), else after
+        a new sign-in (their account is not in the backup, or is disabled there)."""
+        from asr_desktop.domain.errors import DomainError
+        from asr_desktop.services import access
+        from asr_desktop.services.auth import AuthService
+        from asr_desktop.services.container import build_services
+        from asr_desktop.ui.sign_in import SignIn
+
+        path, user, key = old.path, old.user, old.services.database.key
+        try:
+            if key is not None and user is not None:
+                return access.open_encrypted(path, key, user.login, cost=self.cost)
+            if key is None:
+                plain = access.open_plain(path, cost=self.cost)
+                account = plain.auth.account(user.login) if user is not None else None
+                if account is not None and account.active:
+                    database = plain.services.database
+                    auth = AuthService(database.sessions, account.id, cost=self.cost)
+                    return access.OpenedDatabase(
+                        build_services(database, account.id), auth, account
+                    )
+                if user is None and not plain.needs_sign_in:
+                    return plain
+                plain.close()
+        except DomainError as error:
+            log.info("nouvelle connexion après restauration (%s)", type(error).__name__)
+        try:
+            return SignIn(path, self.interactive, cost=self.cost, parent=self.window).run()
+        except DomainError as error:
+            self.refuse(str(error))
+            return None
+
+    def _tell_restored(self, report) -> None:
+        from asr_desktop.domain.backups import parse_backup_name
+
+        taken = parse_backup_name(report.backup.name)
+        when = f" du {taken:%d/%m/%Y à %H:%M}" if taken is not None else ""
+        lines = [f"La sauvegarde{when} a été restaurée et la base rouverte."]
+        if report.set_aside is not None:
+            lines.append(
+                f"La base remplacée est conservée dans son dossier sous le nom "
+                f"« {report.set_aside.name} »."
+            )
+        if report.erasures_reapplied:
+            count = report.erasures_reapplied
+            lines.append(
+                f"{count} personne{'s' if count > 1 else ''} anonymisée{'s' if count > 1 else ''}"
+                " depuis cette sauvegarde l'" + ("ont" if count > 1 else "a") + " été à nouveau."
+            )
+        log.info("sauvegarde restaurée (%d effacement(s) réappliqué(s))", report.erasures_reapplied)
+        self.window.statusBar().showMessage(lines[0], 15_000)
+        if self.interactive:
+            from asr_desktop.ui import qt_support
+
+            qt_support.inform(self.window, "Sauvegarde restaurée", "\n\n".join(lines))
 
     def _install_lock(self, opened, window):
         """The automatic lock, for a signed-in user (a base without accounts has no

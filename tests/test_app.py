@@ -454,3 +454,114 @@ def test_an_uncaught_domain_error_is_shown_in_its_own_words(qapp, tmp_path, warn
     CrashReporter(tmp_path)(*_raise(ValidationError("Le SIRET est invalide.", "siret")))
 
     assert warnings == [("ASR Desktop", "Le SIRET est invalide.")]
+
+
+# --- restoring a backup from Paramètres ------------------------------------------------------
+
+
+@pytest.fixture
+def informed(monkeypatch):
+    from asr_desktop.ui import qt_support
+
+    shown: list[str] = []
+    monkeypatch.setattr(qt_support, "inform", lambda parent, title, text: shown.append(text))
+    return shown
+
+
+def _started_with_a_backup(launchers, path: Path):
+    from asr_desktop.services.backups import default_backup_folder, list_backups
+
+    launcher = launchers()
+    assert launcher.open(path) is True
+    launcher.auto_backup.wait()  # the backup made at start: the newest
+    backups = list_backups(default_backup_folder(path), launcher.services.database.key)
+    return launcher, backups[0]
+
+
+def test_restoring_a_backup_reopens_the_base_as_it_was_for_the_same_user(
+    launchers, warnings, informed, signed_in_as_alice, tmp_path
+):
+    from datetime import date
+
+    from asr_desktop.domain.enums import AuthorityKind, Sex
+    from asr_desktop.domain.model import Authority, Participant
+    from asr_desktop.persistence.db import open_database
+
+    path = tmp_path / "asr.db"
+    launcher = launchers()
+    assert launcher.open(path) is True
+    person = launcher.services.participants.create(
+        Participant(None, "", "Martin", "Inès", date(1990, 4, 2), Sex.FEMALE)
+    )
+    launcher.close()
+    launcher, backup = _started_with_a_backup(launchers, path)  # holds « Martin »
+    launcher.services.rights.anonymise(person.id)  # erased after the backup
+    launcher.services.clauses.create_authority(
+        Authority(None, "Ville de Sucy-en-Brie", AuthorityKind.COMMUNE)
+    )
+    old_window, old_lock = launcher.window, launcher.lock_screen
+
+    report = launcher.restore(backup.path)
+
+    assert report is not None and report.erasures_reapplied == 1
+    assert launcher.window is not old_window and launcher.lock_screen is not old_lock
+    assert launcher.opened.user.login == "alice" and launcher.auto_backup is not None
+    services = launcher.services
+    assert services.clauses.list_authorities() == []  # what came after the backup is gone
+    assert services.participants.get(person.id).last_name != "Martin"  # erased stays erased
+    [text] = informed
+    assert "a été restaurée" in text and report.set_aside.name in text
+    aside = open_database(report.set_aside, key=services.database.key, create=False)
+    try:  # nothing committed is lost: the replaced base is kept beside it
+        assert len(build_services_for(aside).clauses.list_authorities()) == 1
+    finally:
+        aside.close()
+    assert warnings == []
+
+
+def build_services_for(database):
+    from asr_desktop.services.container import build_services
+
+    return build_services(database)
+
+
+def test_a_refused_backup_leaves_the_base_as_it_was_and_says_why(
+    launchers, warnings, informed, signed_in_as_alice, tmp_path
+):
+    from asr_desktop.domain.enums import AuthorityKind
+    from asr_desktop.domain.model import Authority
+
+    path = tmp_path / "asr.db"
+    launcher, backup = _started_with_a_backup(launchers, path)
+    launcher.services.clauses.create_authority(
+        Authority(None, "Ville de Créteil", AuthorityKind.COMMUNE)
+    )
+    damaged = backup.path.with_name("asr-20260101-120000.db")
+    damaged.write_bytes(b"pas une base" * 1000)
+
+    assert launcher.restore(damaged) is None
+
+    [(title, text)] = warnings
+    assert title == "Restauration impossible" and "La base n'a pas changé" in text
+    assert [a.name for a in launcher.services.clauses.list_authorities()] == ["Ville de Créteil"]
+    assert launcher.opened.user.login == "alice" and informed == []
+    assert not list(tmp_path.glob("asr.avant-restauration-*"))
+
+
+def test_backup_now_in_parametres_goes_through_the_automatic_backups(
+    launchers, warnings, signed_in_as_alice, tmp_path, monkeypatch
+):
+    launcher, _backup = _started_with_a_backup(launchers, tmp_path / "asr.db")
+    service = launcher.auto_backup.service
+    reasons: list[str] = []
+    real = service.backup_now
+    monkeypatch.setattr(
+        service, "backup_now", lambda reason: reasons.append(reason) or real(reason)
+    )
+    view = launcher.window.page("parameters").backups_view
+
+    made = view.backup_now()
+
+    assert reasons == ["manuelle"] and made is not None
+    assert [line.file.path for line in view.lines][0] == made.path
+    assert warnings == []

@@ -109,7 +109,9 @@ def make_encrypted_engine(
     def remember_key(_dbapi_connection, record) -> None:
         record.info[KEY_INFO] = bytes(key)
 
-    engine = create_engine(f"sqlite:///{path}", module=sqlcipher3, creator=connect)
+    engine = create_engine(  # hide_parameters: no person's data in a logged error's text
+        f"sqlite:///{path}", module=sqlcipher3, creator=connect, hide_parameters=True
+    )
     event.listen(engine, "connect", pragmas)
     event.listen(engine, "connect", remember_key)
     return engine

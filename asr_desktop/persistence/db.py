@@ -120,12 +120,18 @@ def make_engine(path: Path, key: bytes | None = None, *, read_only: bool = False
         engine = cipher.make_encrypted_engine(path, key, read_only=read_only, pragmas=pragmas)
         install_disk_full_translation(engine)
         return engine
+    # hide_parameters: an error's text (logged with its traceback) never carries the values
+    # of the statement — names, addresses, notes of the people
     if read_only:
         engine = create_engine(
-            f"sqlite:///file:{path}?mode=ro&uri=true", connect_args={"check_same_thread": False}
+            f"sqlite:///file:{path}?mode=ro&uri=true",
+            connect_args={"check_same_thread": False},
+            hide_parameters=True,
         )
     else:
-        engine = create_engine(f"sqlite:///{path}", connect_args={"check_same_thread": False})
+        engine = create_engine(
+            f"sqlite:///{path}", connect_args={"check_same_thread": False}, hide_parameters=True
+        )
     event.listen(engine, "connect", pragmas)
     install_disk_full_translation(engine)  # a full disk: French DiskFull, rollback
     return engine

@@ -15,10 +15,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
-
 from asr_desktop import APPLICATION_NAME
 from asr_desktop.domain.errors import ValidationError
 from asr_desktop.domain.formats import format_date, format_int
@@ -57,6 +53,9 @@ def write_export(export: PersonExport, path: str | Path) -> Path:
 
 
 def _write_xlsx(export: PersonExport, path: Path) -> None:
+    from openpyxl import Workbook  # deferred: openpyxl (and numpy) cost 0,4 s at start-up
+    from openpyxl.styles import Alignment, Font
+
     book = Workbook()
     book.properties.creator = APPLICATION_NAME
     book.properties.lastModifiedBy = APPLICATION_NAME
@@ -81,6 +80,8 @@ def _write_xlsx(export: PersonExport, path: Path) -> None:
 
 
 def _write_readme(sheet, export: PersonExport) -> None:
+    from openpyxl.styles import Font
+
     lines = [
         _TITLE,
         "",
@@ -129,6 +130,8 @@ def _format_cell(cell) -> None:
 
 
 def _size_columns(sheet, headers, rows) -> None:
+    from openpyxl.utils import get_column_letter
+
     for index, header in enumerate(headers, start=1):
         longest = max([len(str(header))] + [len(_shown(r[index - 1])) for r in rows[:500]])
         sheet.column_dimensions[get_column_letter(index)].width = min(longest + 2, _MAX_WIDTH)

@@ -26,6 +26,7 @@ from asr_desktop.domain.errors import ValidationError
 from asr_desktop.domain.model import AuditEntry
 from asr_desktop.persistence.repositories.audit import AuditRepository
 from asr_desktop.persistence.repositories.settings import ParameterRepository
+from asr_desktop.services.settings import require_coordinator
 
 DEFAULT_LIMIT = 1000
 RETENTION_KEY = "audit.retention_months"
@@ -164,8 +165,10 @@ class AuditService:
     def purge(self, before: datetime | None = None) -> AuditPurge:
         """Remove the entries older than the retention period (or stamped before ``before``)
         and record the purge as a new entry anchoring the chain that remains. The only way
-        the program removes audit entries."""
+        the program removes audit entries. Coordinators only (``NotAllowed`` for an
+        adviser)."""
         with self._sessions.begin() as s:
+            require_coordinator(s, self._user_id, "purger le journal d'accès")
             cutoff = self._cutoff(s, before)
             done = AuditRepository(s).purge_before(cutoff, self._user_id)
         if done is None:

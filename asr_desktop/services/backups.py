@@ -69,6 +69,7 @@ __all__ = [
     "BackupService",
     "RestoreReport",
     "backup_file",
+    "default_backup_folder",
     "list_backups",
     "newest_verified",
     "restore_backup",
@@ -82,6 +83,14 @@ BACKUP_FULL_MESSAGE = (
 )
 #: A ``.partiel`` file older than this is what a killed backup left: rotation removes it.
 _STALE_PARTIAL = timedelta(hours=1)
+
+
+def default_backup_folder(database_path: str | Path) -> Path:
+    """``<folder of the base>/backups/<name of the base>``: one folder per database (the
+    rotation treats every backup of the folder as its own), where the start-up gate looks
+    (``startup.BACKUP_FOLDERS``) and what ``asr-desktop check`` reports on."""
+    database_path = Path(database_path)
+    return database_path.parent / "backups" / database_path.stem
 
 
 def list_backups(folder: str | Path, key: bytes | None = None) -> list[BackupFile]:

@@ -44,6 +44,7 @@ from asr_desktop.persistence.repositories.settings import (
 )
 from asr_desktop.services._rights_files import SUFFIXES, write_export
 from asr_desktop.services._rights_labels import column_title, presenter, table_title
+from asr_desktop.services.settings import require_coordinator
 
 __all__ = [
     "ExportedTable",
@@ -163,17 +164,18 @@ class RightsService:
 
     def anonymise(self, participant_id: int) -> None:
         """Remove every identifying field and free text of one person, keeping what the
-        committee figures need (see the module docstring). Irreversible."""
+        committee figures need (see the module docstring). Irreversible. Coordinators only."""
         self.anonymise_many([participant_id])
 
     def anonymise_many(self, participant_ids: Iterable[int]) -> int:
         """:meth:`anonymise` for several people in one transaction: all or none, one audit
         entry per person. Returns how many records were anonymised (those already anonymised
-        are left as they are)."""
+        are left as they are). Coordinators only (``NotAllowed`` for an adviser)."""
         wanted = list(dict.fromkeys(_whole(i) for i in participant_ids))
-        if not wanted:
-            return 0
         with self._sessions.begin() as s:
+            require_coordinator(s, self._user_id, "anonymiser un dossier")
+            if not wanted:
+                return 0
             repo = RightsRepository(s)
             found = repo.identities(wanted)
             missing = [i for i in wanted if i not in found]
@@ -203,6 +205,8 @@ class RightsService:
             AuditRepository(s).append_many(
                 self._user_id, AuditAction.ANONYMISE, ROOT_TABLE, [(pid, _ERASED) for pid in todo]
             )
+        with self._sessions() as s:  # the erased values leave the file and its journal too
+            RightsRepository(s).fold_journal()
         log.info("anonymisation : %s dossier(s)", len(todo))
         return len(todo)
 

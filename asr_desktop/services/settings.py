@@ -18,6 +18,7 @@ from asr_desktop.domain.enums import CommitteeKind, ExportKind, UserRole
 from asr_desktop.domain.errors import Conflict, NotFound, ValidationError
 from asr_desktop.domain.formats import format_date, format_number
 from asr_desktop.domain.model import Committee, ExportRecord, Parameter, User
+from asr_desktop.persistence.repositories.accounts import AccountRepository
 from asr_desktop.persistence.repositories.clauses import AuthorityRepository, OperationRepository
 from asr_desktop.persistence.repositories.settings import (
     CommitteeRepository,
@@ -26,6 +27,7 @@ from asr_desktop.persistence.repositories.settings import (
     UserRepository,
 )
 from asr_desktop.services import _validation as check
+from asr_desktop.services.auth import NotAllowed
 
 #: Keys outside ``parameters.SPECS`` that may still be added (new trades, new presets): ratios.
 OPEN_RATIO_PREFIXES = ("labour_share.", "insertion_rate.")
@@ -71,6 +73,18 @@ def check_parameter_value(key: str, value: object) -> Decimal:
                 f"{what} doit être un nombre entier de {unit} d'au moins {minimum}.", "value"
             )
     return result
+
+
+def require_coordinator(s: Session, user_id: int | None, action: str) -> None:
+    """Refuse (``NotAllowed``) ``action`` — « anonymiser un dossier »… — to a signed-in user
+    who is not an active coordinator. Without a signed-in user (``user_id`` None: a base
+    without accounts, the command line, the start-up gate, the erasures applied again after
+    a restore) there is no role to check."""
+    if user_id is None:
+        return
+    acting = UserRepository(s).get(user_id)
+    if acting is None or not acting.active or acting.role is not UserRole.COORDINATOR:
+        raise NotAllowed(f"Seul un coordinateur peut {action}.")
 
 
 class ParameterService:
@@ -127,10 +141,12 @@ class ParameterService:
 
 
 class UserService:
-    """People using the program. Passwords come with the login issue (Argon2id), not here."""
+    """People using the program (passwords: ``AuthService``). ``user_id``: who is signed in;
+    only a coordinator may then activate or deactivate accounts."""
 
-    def __init__(self, sessions: sessionmaker[Session]):
+    def __init__(self, sessions: sessionmaker[Session], user_id: int | None = None):
         self._sessions = sessions
+        self._user_id = user_id
 
     def create_user(
         self, login: str, display_name: str, role: UserRole | str = UserRole.ADVISER
@@ -172,12 +188,50 @@ class UserService:
         with self._sessions.begin() as s:
             return UserRepository(s).count() > 0
 
+    def with_password(self) -> set[int]:
+        """Ids of the accounts that can sign in (an Argon2id hash is stored); the others —
+        accounts of a demonstration base, created before passwords — need a new password
+        (``AuthService.reset_password``) first. Only this flag leaves the service."""
+        with self._sessions.begin() as s:
+            accounts = AccountRepository(s)
+            return {
+                user.id
+                for user in UserRepository(s).list()
+                if user.id is not None
+                and (accounts.password_hash(user.id) or "").startswith("$argon2")
+            }
+
     def set_active(self, user_id: int, active: bool) -> User:
+        """Activate or deactivate an account (a deactivated one cannot sign in; its history
+        stays). Refused: to a signed-in user who is not a coordinator (``NotAllowed``), for
+        one's own account, and for the last active coordinator (``Conflict``) — someone must
+        always be able to manage the accounts."""
         with self._sessions.begin() as s:
             repo = UserRepository(s)
-            if not repo.set_active(user_id, active):
+            require_coordinator(s, self._user_id, "activer ou désactiver un compte")
+            user = repo.get(user_id)
+            if user is None:
                 raise NotFound(f"L'utilisateur n° {user_id} n'existe pas.")
+            if user.active and not active:
+                self._check_can_leave(repo, user)
+            repo.set_active(user_id, active)
             return repo.get(user_id)  # type: ignore[return-value]
+
+    def _check_can_leave(self, repo: UserRepository, user: User) -> None:
+        if user.id == self._user_id:
+            raise Conflict(
+                "Vous ne pouvez pas désactiver votre propre compte : demandez-le à un autre "
+                "coordinateur."
+            )
+        if user.role is UserRole.COORDINATOR and not any(
+            other.role is UserRole.COORDINATOR and other.id != user.id
+            for other in repo.list(active_only=True)
+        ):
+            raise Conflict(
+                f"{user.display_name} est le dernier coordinateur actif : activez ou créez "
+                "d'abord un autre compte coordinateur, sinon plus personne ne pourrait gérer "
+                "les comptes."
+            )
 
 
 class CommitteeService:

@@ -17,16 +17,11 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from asr_desktop.domain.errors import DomainError
 from asr_desktop.services.backups import BackupService
+from asr_desktop.services.backups import default_backup_folder as backup_folder
 
 log = logging.getLogger(__name__)
 
 CHECK_EVERY_MS = 60_000
-
-
-def backup_folder(database_path: Path) -> Path:
-    """``<folder of the base>/backups/<name of the base>``: one folder per database (the
-    rotation treats every backup of the folder as its own), where the start-up gate looks."""
-    return database_path.parent / "backups" / database_path.stem
 
 
 class AutoBackup(QObject):

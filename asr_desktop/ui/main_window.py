@@ -65,6 +65,8 @@ class MainWindow(QMainWindow):
 
     #: The user chose another database file in « Fichier → Ouvrir une base… ».
     databaseOpenRequested = Signal(str)
+    #: « Paramètres → Sauvegardes → Restaurer… »: the launcher closes, restores, reopens.
+    restoreRequested = Signal(Path)
 
     def __init__(
         self,
@@ -156,6 +158,8 @@ class MainWindow(QMainWindow):
             widget.setObjectName(f"{spec.key}Page")
             self.ui.pageStack.widget(index).layout().addWidget(widget)
             self._built[index] = widget
+            if hasattr(widget, "restoreRequested"):
+                widget.restoreRequested.connect(self.restoreRequested)
             self._restore_tables(spec.key, widget)
             log.info("page %s construite", spec.key)
         return self._built[index]

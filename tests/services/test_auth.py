@@ -131,9 +131,12 @@ def test_unknown_logins_are_delayed_the_same_way(auth, coordinator):
 
 
 def test_a_deactivated_account_cannot_sign_in(auth, coordinator, sessions):
-    UserService(sessions).set_active(coordinator.id, False)
+    adviser = AuthService(sessions, coordinator.id, cost=CHEAP).create_user(
+        "conseil", fake.name(), PASSWORD
+    )
+    UserService(sessions).set_active(adviser.id, False)
     with pytest.raises(ValidationError, match="désactivé"):
-        auth.authenticate("coord", PASSWORD, T0)
+        auth.authenticate("conseil", PASSWORD, T0)
 
 
 def test_an_account_without_password_cannot_sign_in(auth, sessions):

@@ -26,7 +26,13 @@ def test_the_page_has_three_tabs_read_when_shown(qtbot, services, monkeypatch):
     page = ParametersPage(services)
     qtbot.addWidget(page)
     titles = [page.tabs.tabText(i) for i in range(page.tabs.count())]
-    assert titles == ["Paramètres datés", "Journal d'accès", "Conservation des données"]
+    assert titles == [
+        "Paramètres datés",
+        "Journal d'accès",
+        "Conservation des données",
+        "Sauvegardes",
+        "Comptes",
+    ]
     assert calls == []  # nothing read before the tab is shown
 
     page.show_tab(ParametersPage.AUDIT_TAB)

@@ -388,6 +388,15 @@ class RightsRepository:
         self._s.execute(statement, rows)
         return len(rows)
 
+    def fold_journal(self) -> bool:
+        """After an anonymisation is committed, on a session that has not read anything: copy
+        the write-ahead journal into the file and empty it (``wal_checkpoint(TRUNCATE)``).
+        Until then the file keeps the old pages and the journal its older frames, both still
+        holding the erased values. False when a reader elsewhere kept the checkpoint from
+        finishing (the next one folds the rest; closing the base deletes the journal)."""
+        row = self._s.connection().exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").first()
+        return row is not None and row[0] == 0
+
     # --- retention ----------------------------------------------------------------------
 
     def last_contacts(self, not_after: date) -> list[ContactDates]:

@@ -38,6 +38,7 @@ from asr_desktop.ui.candidates.models import (
 from asr_desktop.ui.candidates.participant_dialog import ParticipantDialog
 from asr_desktop.ui.candidates.record_identity import IdentityTab
 from asr_desktop.ui.item_models import TONES, RecordTableModel, SearchProxy
+from asr_desktop.ui.parameters import may_erase
 
 EMPTY_TEXT = (
     "Choisissez une personne dans la liste pour afficher sa fiche : identité, éligibilité, "
@@ -263,7 +264,7 @@ class RecordPane(QWidget):
         self._tab_titles(record)
         self.merge_button.setEnabled(not p.anonymised)
         self.edit_button.setEnabled(not p.anonymised)
-        self.anonymise_button.setEnabled(not p.anonymised)
+        self.anonymise_button.setEnabled(not p.anonymised and may_erase(self._services))
         self.stack.setCurrentIndex(1)
         self._update_buttons()
 

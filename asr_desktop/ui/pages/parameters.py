@@ -1,13 +1,17 @@
 """Paramètres: the dated business parameters (hourly cost, rates, SMIC…), history included; the
-access journal (audit trail) and the data-retention review, each in its own tab, read when the
-tab is first shown and again after a change elsewhere."""
+access journal (audit trail), the data-retention review, the backups and the accounts, each in
+its own tab, read when the tab is first shown and again after a change elsewhere.
+
+``restoreRequested(path)``: the user confirmed the restore of a backup; the window relays it
+to the launcher, which closes the base, restores and reopens it (``app.Launcher.restore``)."""
 
 from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QStandardItemModel
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
@@ -26,7 +30,9 @@ from asr_desktop.services.container import Services
 from asr_desktop.services.settings import parameter_unit
 from asr_desktop.ui import common
 from asr_desktop.ui.pages.common import PageFrame, cell, table_model, table_view
+from asr_desktop.ui.parameters.accounts_view import AccountsView
 from asr_desktop.ui.parameters.audit_view import AuditLogView
+from asr_desktop.ui.parameters.backups_view import BackupsView
 from asr_desktop.ui.parameters.retention_view import RetentionView
 
 HEADERS = ("Paramètre", "Valeur", "À partir du", "État", "Source ou note")
@@ -114,14 +120,18 @@ def build_parameters_model(
 
 
 class ParametersPage(PageFrame):
-    PARAMETERS_TAB, AUDIT_TAB, RETENTION_TAB = range(3)
+    PARAMETERS_TAB, AUDIT_TAB, RETENTION_TAB, BACKUPS_TAB, ACCOUNTS_TAB = range(5)
+
+    #: The user confirmed the restore of this backup file (relayed by the window).
+    restoreRequested = Signal(Path)
 
     def __init__(self, services: Services, parent: QWidget | None = None):
         super().__init__(
             "Paramètres",
             "Les paramètres datés qui servent aux calculs (une nouvelle valeur s'applique à "
             "partir de sa date, les anciennes restent utilisées pour les dates antérieures), le "
-            "journal des accès aux données personnelles et la revue des durées de conservation.",
+            "journal des accès aux données personnelles, la revue des durées de conservation, "
+            "les sauvegardes et les comptes.",
             parent,
         )
         self._services = services
@@ -146,6 +156,11 @@ class ParametersPage(PageFrame):
         self.tabs.addTab(self.audit_view, "Journal d'accès")
         self.retention_view = RetentionView(services, self.tabs)
         self.tabs.addTab(self.retention_view, "Conservation des données")
+        self.backups_view = BackupsView(services, self.tabs)
+        self.backups_view.restoreRequested.connect(self.restoreRequested)
+        self.tabs.addTab(self.backups_view, "Sauvegardes")
+        self.accounts_view = AccountsView(services, self.tabs)
+        self.tabs.addTab(self.accounts_view, "Comptes")
         self._loaded: set[int] = {self.PARAMETERS_TAB}
         self.tabs.currentChanged.connect(self._tab_shown)
         common.changes().changed.connect(self._changed)
@@ -164,7 +179,7 @@ class ParametersPage(PageFrame):
         self._tab_shown(self.tabs.currentIndex())
 
     def _changed(self, what: str) -> None:
-        """A write somewhere: the journal and the review are read again when next shown."""
+        """A write somewhere: the other tabs are read again when next shown."""
         self._loaded &= {self.PARAMETERS_TAB}
 
     def _tab_shown(self, index: int) -> None:
@@ -174,4 +189,8 @@ class ParametersPage(PageFrame):
             self.audit_view.load()
         elif index == self.RETENTION_TAB:
             self.retention_view.load()
+        elif index == self.BACKUPS_TAB:
+            self.backups_view.load()
+        elif index == self.ACCOUNTS_TAB:
+            self.accounts_view.load()
         self._loaded.add(index)

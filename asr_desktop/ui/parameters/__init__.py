@@ -18,3 +18,22 @@ def busy() -> Iterator[None]:
         yield
     finally:
         QApplication.restoreOverrideCursor()
+
+
+def may_erase(services) -> bool:
+    """Whether the services let the signed-in user anonymise people and purge the access
+    journal: a coordinator, or nobody signed in (a base without accounts has no roles)."""
+    from asr_desktop.domain.enums import UserRole
+    from asr_desktop.domain.errors import DomainError
+
+    if services.user_id is None:
+        return True
+    try:
+        user = services.users.get_user(services.user_id)
+    except DomainError:
+        return False
+    return user.active and user.role is UserRole.COORDINATOR
+
+
+#: Tooltip of the buttons an adviser sees disabled.
+COORDINATORS_ONLY = "Réservé aux coordinateurs."

@@ -32,7 +32,7 @@ from asr_desktop.services.audit import ChainStatus, entity_label
 from asr_desktop.services.container import Services
 from asr_desktop.ui import common
 from asr_desktop.ui.item_models import Column, RecordTableModel, SearchProxy
-from asr_desktop.ui.parameters import busy
+from asr_desktop.ui.parameters import COORDINATORS_ONLY, busy, may_erase
 
 #: At most this many entries are listed (the most recent matching the filters).
 AUDIT_LIMIT = 1000
@@ -159,6 +159,9 @@ class AuditLogView(QWidget):
         self.verify_button.setObjectName("auditVerifyButton")
         self.purge_button = QPushButton("Purger les entrées anciennes…", self)
         self.purge_button.setObjectName("auditPurgeButton")
+        if not may_erase(self._services):  # purging is for coordinators
+            self.purge_button.setEnabled(False)
+            self.purge_button.setToolTip(COORDINATORS_ONLY)
         footer.addWidget(self.verify_button)
         footer.addWidget(self.purge_button)
         layout.addLayout(footer)

@@ -21,7 +21,7 @@ from asr_desktop.services.container import Services
 from asr_desktop.services.rights import RetentionCase
 from asr_desktop.ui import common
 from asr_desktop.ui.item_models import Column, RecordTableModel, SearchProxy
-from asr_desktop.ui.parameters import busy
+from asr_desktop.ui.parameters import COORDINATORS_ONLY, busy, may_erase
 
 
 def _people(count: int) -> str:
@@ -87,6 +87,7 @@ class RetentionView(QWidget):
         super().__init__(parent)
         self._services = services
         self.cases: list[RetentionCase] = []
+        self.allowed = may_erase(services)  # anonymising is for coordinators
         self._build()
         self.search_edit.textChanged.connect(self.proxy.set_search)
         self.select_all_button.clicked.connect(self.view.selectAll)
@@ -153,7 +154,8 @@ class RetentionView(QWidget):
 
     def _selection_changed(self, *_args) -> None:
         count = len(self.view.selectionModel().selectedRows())
-        self.anonymise_button.setEnabled(count > 0)
+        self.anonymise_button.setEnabled(count > 0 and self.allowed)
+        self.anonymise_button.setToolTip("" if self.allowed else COORDINATORS_ONLY)
         self.anonymise_button.setText(
             f"Anonymiser la sélection ({format_int(count)})" if count else "Anonymiser la sélection"
         )
