@@ -11,7 +11,8 @@ reason and become version n + 1, the previous version staying in the history.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import NamedTuple
@@ -19,20 +20,32 @@ from typing import NamedTuple
 from sqlalchemy.orm import Session, sessionmaker
 
 from asr_desktop.domain import hours_rules
-from asr_desktop.domain.dates import as_date, first_of_month
+from asr_desktop.domain.dates import add_months, as_date, first_of_month, last_of_month
 from asr_desktop.domain.enums import AuditAction, HoursStatus
 from asr_desktop.domain.errors import NotFound, ValidationError
+from asr_desktop.domain.formats import normalise_text
 from asr_desktop.domain.hours_rules import Flag
 from asr_desktop.domain.model import HoursEntry, Placement
 from asr_desktop.persistence.repositories.audit import AuditRepository
 from asr_desktop.persistence.repositories.companies import EmployerHoursRepository
-from asr_desktop.persistence.repositories.hours import HoursRepository
+from asr_desktop.persistence.repositories.hours import HoursGridRepository, HoursRepository
 from asr_desktop.persistence.repositories.placements import PlacementRepository
 from asr_desktop.services import _hours_ledger as ledger
 from asr_desktop.services import _validation as check
-from asr_desktop.services._hours_ledger import LotProgress
+from asr_desktop.services._hours_ledger import LotProgress, PooledLot, PooledObligation
+from asr_desktop.services._placements_views import lot_label, person_label
 
-__all__ = ["HoursService", "LotProgress", "RecordedHours"]
+__all__ = [
+    "FLAG_LABELS",
+    "GRID_MAX_MONTHS",
+    "GridRow",
+    "HoursGrid",
+    "HoursService",
+    "LotProgress",
+    "PooledLot",
+    "PooledObligation",
+    "RecordedHours",
+]
 
 _HUNDREDTH = Decimal("0.01")
 #: The field a blocking flag belongs to, for the form to point at.
@@ -41,6 +54,48 @@ _FLAG_FIELDS = {
     hours_rules.NOT_ELIGIBLE: "participant_id",
     hours_rules.LOT_NOT_COVERED: "lot_id",
 }
+
+
+#: What a stored flag code means, in French (the line keeps the code; messages are rebuilt).
+FLAG_LABELS = {
+    hours_rules.OUTSIDE_PLACEMENT: "mois en dehors des dates du placement",
+    hours_rules.ABOVE_MONTHLY_MAX: "au-dessus du maximum plausible d'heures par mois",
+    hours_rules.NOT_ELIGIBLE: "personne sans éligibilité valide ce mois-là",
+    hours_rules.LOT_NOT_COVERED: "lot non couvert par une convention de globalisation",
+    hours_rules.BEYOND_MAX_MONTHS: "au-delà de la durée maximale de comptage après la "
+    "première embauche",
+}
+#: Months the grid shows at most (columns of the table).
+GRID_MAX_MONTHS = 12
+
+
+@dataclass(frozen=True, slots=True)
+class GridRow:
+    """A placement of the hours grid, its names, and its current line of each month shown."""
+
+    placement: Placement
+    participant_name: str  # « DUPONT Jean »
+    participant_reference: str
+    lot_label: str
+    employer_name: str
+    lines: Mapping[date, HoursEntry]  # by first day of the month
+
+    @property
+    def placement_end(self) -> date | None:
+        """The last day of the placement: its exit date when before the contract's end."""
+        ends = [d for d in (self.placement.end_date, self.placement.exit_date) if d]
+        return min(ends) if ends else None
+
+
+@dataclass(frozen=True, slots=True)
+class HoursGrid:
+    """One page of the hours grid: the months (first days), the rows from ``offset``, and how
+    many placements match in all."""
+
+    months: tuple[date, ...]
+    rows: tuple[GridRow, ...]
+    total: int
+    offset: int = 0
 
 
 class RecordedHours(NamedTuple):
@@ -179,6 +234,60 @@ class HoursService:
             stored = repo.get_many(ids)
             return [stored[i] for i in ids]
 
+    def grid(
+        self,
+        first_month: date,
+        last_month: date,
+        *,
+        lot_id: int | None = None,
+        employer_id: int | None = None,
+        query: str = "",
+        offset: int = 0,
+        limit: int | None = None,
+    ) -> HoursGrid:
+        """The placements active at some point from ``first_month`` to ``last_month`` (any
+        day of each; at most ``GRID_MAX_MONTHS`` months), on a lot and/or for an employer,
+        whose person (name or reference), lot or employer hold every word of ``query`` (case
+        and accents ignored), by person; ``limit`` of them from ``offset``, each with its
+        current lines of those months."""
+        first = first_of_month(as_date(first_month, "first_month"))
+        last = first_of_month(as_date(last_month, "last_month"))
+        if last < first:
+            raise ValidationError("Le dernier mois précède le premier.", "last_month")
+        months = []
+        month = first
+        while month <= last:
+            months.append(month)
+            month = add_months(month, 1)
+        if len(months) > GRID_MAX_MONTHS:
+            raise ValidationError(
+                f"La grille montre {GRID_MAX_MONTHS} mois au plus ({len(months)} demandés).",
+                "last_month",
+            )
+        if offset < 0 or (limit is not None and limit < 1):
+            raise ValidationError("Page de la grille impossible.", "offset")
+        words = tuple(dict.fromkeys(normalise_text(query or "").split()))
+        with self._sessions.begin() as s:
+            repo = HoursGridRepository(s)
+            found, total = repo.active_placements(
+                first, last_of_month(last), lot_id, employer_id, words, offset, limit
+            )
+            lines: dict[int, dict[date, HoursEntry]] = {}
+            for entry in repo.current_lines([f[0].id for f in found], first, last):
+                lines.setdefault(entry.placement_id, {})[entry.month] = entry
+        rows = tuple(
+            GridRow(
+                p,
+                person_label(last_name, first_name),
+                reference,
+                lot_label(market, number, title),
+                employer,
+                lines.get(p.id, {}),
+            )
+            for p, last_name, first_name, reference, market, number, title, employer in found
+        )
+        return HoursGrid(tuple(months), rows, total, offset)
+
     # --- totals and progress ----------------------------------------------------------------
 
     def credited_by_lot(self, lot_ids: Iterable[int] | None = None) -> dict[int, Decimal]:
@@ -207,8 +316,15 @@ class HoursService:
         with self._sessions.begin() as s:
             return EmployerHoursRepository(s).credited_by_year(company_id)
 
+    def pooled_obligations(self, lot_id: int | None = None) -> list[PooledObligation]:
+        """The globalisation conventions pooling ``lot_id`` (or all): the hours credited on
+        their lots while in force, and each lot's part of that pool by the convention's key."""
+        with self._sessions.begin() as s:
+            return ledger.pooled_obligations(s, lot_id)
+
     def lot_progress(self, lot_id: int, today: date) -> LotProgress:
-        """Required (the lot's calibration) vs credited, forecast at the lot's end date (the
+        """Required (the lot's calibration) vs credited (with the lot's part of the pools of
+        its globalisation conventions, in place of the hours declared on it), forecast at the lot's end date (the
         market's when the lot has none) from the recent pace and the placements still to
         start, penalty and risk status (product.md §3.3)."""
         with self._sessions.begin() as s:

@@ -8,16 +8,24 @@ whole hundredths of an hour (SQLite's SUM over NUMERIC goes through floats; inte
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Integer, cast, func, select, update
+from sqlalchemy import Integer, cast, func, or_, select, text, update
 from sqlalchemy.orm import Session
 
 from asr_desktop.domain.enums import ConversionRule, HoursStatus
 from asr_desktop.domain.model import HoursEntry
-from asr_desktop.persistence.models import HoursEntryRow
+from asr_desktop.persistence.models import (
+    CompanyRow,
+    HoursEntryRow,
+    LotRow,
+    MarketRow,
+    ParticipantRow,
+    PlacementRow,
+)
+from asr_desktop.persistence.repositories.placements import fold, placement_to_domain
 
 _FIELDS = (
     "placement_id",
@@ -185,3 +193,167 @@ class HoursRepository:
         if placement_ids is not None:
             query = query.where(HoursEntryRow.placement_id.in_(list(placement_ids)))
         return {pid: _hours(total) for pid, total in self._s.execute(query)}
+
+    def credited_by_lot_month(self, lot_ids: Iterable[int]) -> list[tuple[int, date, Decimal]]:
+        """(lot, month, hours credited) of the lots, each month with hours, in month order
+        (the pools of the globalisation conventions)."""
+        ids = list(set(lot_ids))
+        if not ids:
+            return []
+        query = (
+            select(HoursEntryRow.lot_id, HoursEntryRow.month, func.sum(_CENTI_HOURS))
+            .where(_counted(), HoursEntryRow.lot_id.in_(ids))
+            .group_by(HoursEntryRow.lot_id, HoursEntryRow.month)
+            .order_by(HoursEntryRow.month)
+        )
+        return [(lot_id, month, _hours(total)) for lot_id, month, total in self._s.execute(query)]
+
+
+# --- the hours grid (Suivi « Heures »): placements active over a range of months --------------
+
+_NEVER = date(9999, 12, 31)
+#: A page of the placements active between two days, by person (``HoursGridRepository``).
+_PAGE_BY_PERSON = text(
+    """
+    SELECT placement.id
+    FROM participant CROSS JOIN placement ON placement.participant_id = participant.id
+    WHERE placement.start_date <= :last
+      AND coalesce(placement.end_date, :never) >= :first
+      AND coalesce(placement.exit_date, :never) >= :first
+    ORDER BY participant.search_key, placement.start_date, placement.id
+    LIMIT :limit OFFSET :offset
+    """
+)
+
+
+class HoursGridRepository:
+    """Placements whose dates overlap a range of months, with the names the grid shows, one
+    page at a time (ordered by person, accents ignored, then start); and the current lines of those placements
+    over the months."""
+
+    def __init__(self, session: Session):
+        self._s = session
+
+    def active_placements(
+        self,
+        first_day: date,
+        last_day: date,
+        lot_id: int | None = None,
+        employer_id: int | None = None,
+        words: Sequence[str] = (),
+        offset: int = 0,
+        limit: int | None = None,
+    ) -> tuple[list[tuple], int]:
+        """``(placement, last name, first name, reference, market reference, lot number, lot
+        title, employer name)`` of the placements active at some point between ``first_day``
+        and ``last_day`` (started by then, not ended nor exited before), and how many match in
+        all. ``words`` (folded by ``normalise_text``): each in the person's name or reference,
+        the lot's name or the employer's name."""
+        # ``coalesce``: one scan of the placements, faster here than the OR of two index
+        # lookups on the end date
+        conditions = [
+            PlacementRow.start_date <= last_day,
+            func.coalesce(PlacementRow.end_date, _NEVER) >= first_day,
+            func.coalesce(PlacementRow.exit_date, _NEVER) >= first_day,
+        ]
+        if lot_id is not None:
+            conditions.append(PlacementRow.lot_id == lot_id)
+        if employer_id is not None:
+            conditions.append(PlacementRow.employer_id == employer_id)
+        if words:
+            driver = self._s.connection().connection.driver_connection
+            driver.create_function("asr_fold", 1, fold, deterministic=True)
+            lot_name = MarketRow.reference + " · lot " + LotRow.number + " — " + LotRow.title
+            for word in words:  # each subquery runs once (few matching ids)
+                people = select(ParticipantRow.id).where(
+                    or_(
+                        func.instr(ParticipantRow.search_key, word) > 0,
+                        func.instr(func.lower(ParticipantRow.reference), word) > 0,
+                    )
+                )
+                companies = select(CompanyRow.id).where(
+                    func.instr(func.asr_fold(CompanyRow.name), word) > 0
+                )
+                lots = (
+                    select(LotRow.id)
+                    .join(MarketRow, MarketRow.id == LotRow.market_id)
+                    .where(func.instr(func.asr_fold(lot_name), word) > 0)
+                )
+                conditions.append(
+                    or_(
+                        PlacementRow.participant_id.in_(people.scalar_subquery()),
+                        PlacementRow.employer_id.in_(companies.scalar_subquery()),
+                        PlacementRow.lot_id.in_(lots.scalar_subquery()),
+                    )
+                )
+        if lot_id is None and employer_id is None and not words:
+            # every active placement: count them, then walk the people in name order (their
+            # index) and stop at the page; the planner would sort them all otherwise
+            total = self._s.scalar(select(func.count(PlacementRow.id)).where(*conditions)) or 0
+            chosen = list(
+                self._s.scalars(
+                    _PAGE_BY_PERSON,
+                    {
+                        "first": first_day.isoformat(),
+                        "last": last_day.isoformat(),
+                        "never": _NEVER.isoformat(),
+                        "limit": -1 if limit is None else limit,
+                        "offset": offset,
+                    },
+                )
+            )
+        else:  # filtered: every matching id in one query (the searches run once)
+            matching = list(
+                self._s.scalars(
+                    select(PlacementRow.id)
+                    .join(ParticipantRow, ParticipantRow.id == PlacementRow.participant_id)
+                    .where(*conditions)
+                    .order_by(  # « last first », accents and case folded
+                        ParticipantRow.search_key, PlacementRow.start_date, PlacementRow.id
+                    )
+                )
+            )
+            total = len(matching)
+            chosen = matching[offset : None if limit is None else offset + limit]
+        if not chosen:
+            return [], total
+        rank = {placement_id: n for n, placement_id in enumerate(chosen)}
+        details = self._named(
+            select(
+                PlacementRow,
+                ParticipantRow.last_name,
+                ParticipantRow.first_name,
+                ParticipantRow.reference,
+                MarketRow.reference,
+                LotRow.number,
+                LotRow.title,
+                CompanyRow.name,
+            )
+        ).where(PlacementRow.id.in_(chosen))
+        found = [(placement_to_domain(r[0]), *r[1:]) for r in self._s.execute(details)]
+        found.sort(key=lambda line: rank[line[0].id])
+        return found, total
+
+    @staticmethod
+    def _named(query):
+        return (
+            query.join(ParticipantRow, ParticipantRow.id == PlacementRow.participant_id)
+            .join(LotRow, LotRow.id == PlacementRow.lot_id)
+            .join(MarketRow, MarketRow.id == LotRow.market_id)
+            .join(CompanyRow, CompanyRow.id == PlacementRow.employer_id)
+        )
+
+    def current_lines(
+        self, placement_ids: Iterable[int], first_day: date, last_day: date
+    ) -> list[HoursEntry]:
+        """Current versions of the placements' lines between the two dates (months)."""
+        ids = list(set(placement_ids))
+        if not ids:
+            return []
+        query = select(HoursEntryRow).where(
+            HoursEntryRow.placement_id.in_(ids),
+            HoursEntryRow.month >= first_day,
+            HoursEntryRow.month <= last_day,
+            HoursEntryRow.is_current.is_(True),
+        )
+        return [hours_to_domain(r) for r in self._s.scalars(query)]

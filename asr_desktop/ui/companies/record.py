@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from asr_desktop.domain.formats import format_hours, format_int
 from asr_desktop.domain.model import Company
 from asr_desktop.services.container import Services
+from asr_desktop.ui.companies.globalisation_tab import GlobalisationTab
 from asr_desktop.ui.companies.models import (
     HELD_LOT_COLUMNS,
     YEAR_COLUMNS,
@@ -38,7 +39,7 @@ from asr_desktop.ui.companies.tabs import (
     show_rows_or_note,
 )
 
-LOTS_TAB, HOURS_TAB, CONTACTS_TAB, ACTIONS_TAB = range(4)
+LOTS_TAB, HOURS_TAB, CONTACTS_TAB, ACTIONS_TAB, GLOBALISATION_TAB = range(5)
 
 
 def _value_label(parent: QWidget, name: str) -> QLabel:
@@ -80,6 +81,11 @@ class CompanyRecord(QWidget):
         self.actions = ActionsTab(services.placements, self)
         self.actions.loaded.connect(self._actions_loaded)
         self.tabs.addTab(self.actions, "")
+        self.globalisation = GlobalisationTab(services.companies, self)
+        self.globalisation.loaded.connect(
+            lambda n: self.tabs.setTabText(GLOBALISATION_TAB, f"&Globalisation ({format_int(n)})")
+        )
+        self.tabs.addTab(self.globalisation, "")
         body.addWidget(self.tabs)
         body.setStretchFactor(1, 1)
         body.setSizes([320, 800])
@@ -183,6 +189,7 @@ class CompanyRecord(QWidget):
         self._load_hours()
         self.contacts.show_company(company)
         self.actions.show_company(company)
+        self.globalisation.show_company(company)
 
     def _load_lots(self) -> None:
         held = self.services.companies.lots_of_company(self.company.id)

@@ -212,6 +212,10 @@ class LotPane(QWidget):
             " · ".join([lot.status.label, *dates, progress_sentence(result, lot.penalty_per_hour)])
         )
         self.progress_tab.show_progress(result, lot.penalty_per_hour)
+        services = self._services
+        self.progress_tab.show_pooled(
+            lot.id, services.hours.pooled_obligations(lot.id), services.placements.lot_label
+        )
 
     def _show_clause(self) -> None:
         lot = self.overview.lot  # type: ignore[union-attr]

@@ -1,15 +1,16 @@
 """« Avancement » of the lot pane: required and credited hours, the recent pace, the forecast
 at the end date with the expected shortfall and the penalty it would cost (figures from
 ``HoursService.lot_progress``, i.e. ``domain.progress``), and the hours credited month by
-month."""
+month; and the obligations the lot shares with others by a globalisation convention."""
 
 from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from html import escape
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QWidget
+from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from asr_desktop.domain.formats import (
     format_amount,
@@ -77,9 +78,47 @@ class ProgressTab(QWidget):
         self.proxy.setSourceModel(self.model)
         self.view = record_view(self.proxy, "lotMonthlyHoursTable", self)
         self.view.sortByColumn(0, Qt.SortOrder.DescendingOrder)
+        self.pooled = QLabel(self)
+        self.pooled.setObjectName("pooledObligations")
+        self.pooled.setWordWrap(True)
+        self.pooled.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.pooled.hide()
+        left = QVBoxLayout()
+        left.addLayout(form)
+        left.addWidget(self.pooled)
+        left.addStretch(1)
         layout = QHBoxLayout(self)
-        layout.addLayout(form, 3)
+        layout.addLayout(left, 3)
         layout.addWidget(self.view, 2)
+
+    def show_pooled(self, lot_id: int, obligations, lot_label) -> None:
+        """The globalisation conventions pooling the lot: the hours pooled, what goes to this
+        lot by the key, and what was declared on it (``HoursService.pooled_obligations``;
+        ``lot_label(lot_id)`` names the other lots)."""
+        lines = []
+        for obligation in obligations:
+            own = next((p for p in obligation.lots if p.lot_id == lot_id), None)
+            if own is None:
+                continue
+            others = ", ".join(lot_label(p.lot_id) for p in obligation.lots if p.lot_id != lot_id)
+            key = (
+                "au prorata des heures exigées"
+                if obligation.convention.allocation_key == ("prorata")
+                else "parts fixées"
+            )
+            lines.append(
+                f"<b>{escape(obligation.convention.name)}</b> (avec {escape(others)} ; {key}) : "
+                f"{format_hours(obligation.pool)} mises en commun ; part de ce lot "
+                f"{format_percent(own.share, 2)}, soit <b>{format_hours(own.allocated)}</b> "
+                f"comptées ici (déclarées sur ce lot : {format_hours(own.declared)})."
+            )
+        self.pooled.setText(
+            "Obligations mises en commun (globalisation), comprises dans les heures créditées :"
+            "<br>" + "<br>".join(lines)
+            if lines
+            else ""
+        )
+        self.pooled.setVisible(bool(lines))
 
     def show_progress(self, result: LotProgress, penalty_per_hour: Decimal | None) -> None:
         done, forecast, v = result.progress, result.forecast, self.values
