@@ -16,6 +16,7 @@ from asr_desktop.services.participants import ParticipantService
 from asr_desktop.services.placements import PlacementService
 from asr_desktop.services.rights import RightsService
 from asr_desktop.services.settings import CommitteeService, ParameterService, UserService
+from asr_desktop.services.transfer import TransferService
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,7 @@ class Services:
     hours: HoursService
     audit: AuditService
     rights: RightsService
+    transfer: TransferService
     user_id: int | None = None  # who is signed in (None: a base without accounts)
 
     @property
@@ -57,6 +59,7 @@ def build_services(database: Database, user_id: int | None = None) -> Services:
         hours=HoursService(sessions, user_id),
         audit=AuditService(sessions, user_id),
         rights=RightsService(sessions, user_id),
+        transfer=TransferService(sessions, user_id),
         user_id=user_id,
     )
 

@@ -218,6 +218,8 @@ class MainWindow(QMainWindow):
     def _connect_actions(self) -> None:
         self.ui.actionOpenDatabase.triggered.connect(self.choose_database)
         self.ui.actionBackupDatabase.triggered.connect(self.choose_backup)
+        self.ui.actionImportStatement.triggered.connect(self.import_statement)
+        self.ui.actionPrepareTemplates.triggered.connect(self.prepare_templates)
         for name, action in self._page_actions().items():
             action.triggered.connect(partial(self.run_page_command, name))
         self.ui.actionQuit.triggered.connect(self.close)
@@ -232,6 +234,16 @@ class MainWindow(QMainWindow):
         )
         if path:
             self.databaseOpenRequested.emit(path)
+
+    def import_statement(self) -> None:
+        from asr_desktop.ui.imports import ImportWizard  # pandas & co. only when needed
+
+        ImportWizard(self.services, self).exec()
+
+    def prepare_templates(self) -> None:
+        from asr_desktop.ui.imports import PrepareTemplatesDialog
+
+        PrepareTemplatesDialog(self.services, self).exec()
 
     def choose_backup(self) -> None:
         stamp = datetime.now().strftime("%Y%m%d-%H%M")

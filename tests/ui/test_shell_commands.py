@@ -126,3 +126,16 @@ def test_backup_writes_a_readable_copy_and_refuses_the_open_file(tmp_path, windo
         assert con.execute("PRAGMA integrity_check").fetchone() == ("ok",)
     assert not window.backup_to(window.services.path)
     assert messages.warnings and "autre fichier" in messages.warnings[0][1]
+
+
+def test_file_menu_opens_the_statement_import_and_the_templates(window, monkeypatch):
+    from asr_desktop.ui import imports
+
+    opened: list[str] = []
+    monkeypatch.setattr(imports.ImportWizard, "exec", lambda self: opened.append("import"))
+    monkeypatch.setattr(
+        imports.PrepareTemplatesDialog, "exec", lambda self: opened.append("templates")
+    )
+    window.ui.actionImportStatement.trigger()
+    window.ui.actionPrepareTemplates.trigger()
+    assert opened == ["import", "templates"]
