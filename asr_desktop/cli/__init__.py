@@ -21,7 +21,9 @@ import sys
 log = logging.getLogger(__name__)
 
 #: The sub-commands this package answers.
-SUB_COMMANDS: frozenset[str] = frozenset({"demo", "calibrate", "check", "backup", "restore"})
+SUB_COMMANDS: frozenset[str] = frozenset(
+    {"demo", "calibrate", "check", "backup", "restore", "bench", "export", "import"}
+)
 #: First arguments handed to :func:`main` rather than to the window: the sub-commands and the
 #: program-level options that print something and stop.
 COMMANDS: frozenset[str] = SUB_COMMANDS | {"--version", "-h", "--help"}
@@ -34,7 +36,7 @@ EXIT_INVALID = 2
 def build_parser():
     """The French argument parser with every sub-command."""
     from asr_desktop import __version__
-    from asr_desktop.cli import backup, calibrate, check, demo
+    from asr_desktop.cli import backup, bench, calibrate, check, demo, transfer
     from asr_desktop.cli._parser import FrenchArgumentParser
 
     parser = FrenchArgumentParser(
@@ -55,6 +57,8 @@ def build_parser():
     calibrate.add_parser(subparsers)
     check.add_parser(subparsers)
     backup.add_parser(subparsers)  # backup and restore
+    bench.add_parser(subparsers)
+    transfer.add_parsers(subparsers)  # export template(s), import statement
     return parser
 
 
