@@ -307,6 +307,17 @@ class ClauseService:
         with self._sessions.begin() as s:
             return self._lot(s, lot_id)
 
+    def lots_by_status(self) -> dict[LotStatus, tuple[int, Decimal]]:
+        """For each lot state: how many lots, and the insertion hours they require."""
+        with self._sessions.begin() as s:
+            pairs = LotRepository(s).required_by_status()
+        totals: dict[LotStatus, tuple[int, Decimal]] = {}
+        for code, required in pairs:
+            status = LotStatus(code)
+            count, hours = totals.get(status, (0, Decimal(0)))
+            totals[status] = (count + 1, hours + (required or Decimal(0)))
+        return totals
+
     def list_lots(self, market_id: int | None = None) -> list[Lot]:
         with self._sessions.begin() as s:
             lots = LotRepository(s).list(market_id)

@@ -281,6 +281,13 @@ class LotRepository:
         rows = self._s.scalars(select(LotRow).where(LotRow.id.in_(ids)))
         return {r.id: lot_to_domain(r) for r in rows}
 
+    def required_by_status(self) -> list[tuple[str, Decimal]]:
+        """(status code, required hours) of every lot: two columns, no lot objects."""
+        return [
+            (status, required)
+            for status, required in self._s.execute(select(LotRow.status, LotRow.required_hours))
+        ]
+
     def list(self, market_id: int | None = None) -> list[Lot]:
         query = select(LotRow).order_by(LotRow.market_id, LotRow.number)
         if market_id is not None:

@@ -3,7 +3,6 @@ lots with a clause by state with the hours they require."""
 
 from __future__ import annotations
 
-from collections import Counter
 from decimal import Decimal
 
 from PySide6.QtCore import Qt
@@ -12,7 +11,6 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QScrollArea, QVBoxLay
 
 from asr_desktop.domain.enums import LotStatus
 from asr_desktop.domain.formats import format_hours, format_int
-from asr_desktop.domain.model import Lot
 from asr_desktop.services.container import Services
 from asr_desktop.ui.pages.common import PageFrame
 
@@ -63,7 +61,7 @@ class DashboardPage(PageFrame):
             grid.setColumnStretch(column, 1)
         layout.addLayout(grid)
         layout.addSpacing(12)
-        layout.addWidget(_lots_by_status(services.clauses.list_lots(), body))
+        layout.addWidget(_lots_by_status(services.clauses.lots_by_status(), body))
         layout.addStretch(1)
         scroll = QScrollArea(self)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
@@ -101,12 +99,10 @@ def _count_card(table: str, count: int, caption: str, parent: QWidget) -> QFrame
     return card
 
 
-def _lots_by_status(lots: list[Lot], parent: QWidget) -> QFrame:
+def _lots_by_status(totals: dict[LotStatus, tuple[int, Decimal]], parent: QWidget) -> QFrame:
     """Lots with a clause per state, with the insertion hours they require (calibration)."""
-    number = Counter(lot.status for lot in lots)
-    hours: dict[LotStatus, Decimal] = {}
-    for lot in lots:
-        hours[lot.status] = hours.get(lot.status, Decimal(0)) + lot.calibration.required_hours
+    number = {status: count for status, (count, _hours) in totals.items()}
+    hours = {status: required for status, (_count, required) in totals.items()}
     card = _card("lotsByStatus", parent)
     grid = QGridLayout(card)
     grid.setContentsMargins(14, 10, 14, 10)
@@ -114,8 +110,11 @@ def _lots_by_status(lots: list[Lot], parent: QWidget) -> QFrame:
     grid.addWidget(_bold(QLabel("Lots avec clause, par état", card)), 0, 0)
     for column, title in ((1, "Lots"), (2, "Heures d'insertion exigées")):
         grid.addWidget(_bold(QLabel(title, card)), 0, column, _RIGHT)
-    rows = [(status.value, status.label, number[status], hours.get(status)) for status in LotStatus]
-    rows.append(("total", "Total", len(lots), sum(hours.values(), Decimal(0))))
+    rows = [
+        (status.value, status.label, number.get(status, 0), hours.get(status))
+        for status in LotStatus
+    ]
+    rows.append(("total", "Total", sum(number.values()), sum(hours.values(), Decimal(0))))
     for row, (key, caption, count, required) in enumerate(rows, start=1):
         total = key == "total"
         cells = (
