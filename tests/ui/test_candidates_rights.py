@@ -6,7 +6,6 @@ import json
 from datetime import date
 
 import pytest
-from PySide6.QtCore import Qt
 
 from asr_desktop.domain.enums import AuditAction
 from asr_desktop.ui import common
@@ -38,7 +37,7 @@ def test_export_writes_every_row_about_the_person_and_logs_it(
     target = tmp_path / "export.json"
     monkeypatch.setattr(rights_actions, "choose_export_path", lambda parent, pid: target)
 
-    qtbot.mouseClick(page.pane.export_button, Qt.MouseButton.LeftButton)
+    page.pane.export_action.trigger()
 
     text = target.read_text(encoding="utf-8")
     assert person.last_name in text and person.first_name in text
@@ -54,14 +53,14 @@ def test_anonymise_asks_first_and_erases_the_identity(qtbot, page, demo_services
     page.open_participant(person.id)
 
     messages.answer = False
-    qtbot.mouseClick(page.pane.anonymise_button, Qt.MouseButton.LeftButton)
+    page.pane.anonymise_action.trigger()
     assert not demo_services.participants.get(person.id).anonymised
 
     messages.answer = True
-    qtbot.mouseClick(page.pane.anonymise_button, Qt.MouseButton.LeftButton)
+    page.pane.anonymise_action.trigger()
     stored = demo_services.participants.get(person.id)
     assert stored.anonymised
     assert person.last_name not in (stored.last_name or "")
     assert "irréversible" in messages.questions[-1][1]
-    assert not page.pane.anonymise_button.isEnabled()
+    assert not page.pane.anonymise_action.isEnabled()
     assert not page.pane.edit_button.isEnabled()

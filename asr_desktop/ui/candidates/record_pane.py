@@ -11,6 +11,7 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
+    QMenu,
     QPushButton,
     QStackedWidget,
     QTabWidget,
@@ -103,17 +104,21 @@ class RecordPane(QWidget):
         self.merge_button.setToolTip(
             "Fusionner ce dossier avec un autre dossier de la même personne"
         )
-        self.export_button = QPushButton("E&xporter ses données…", page)
-        self.export_button.setObjectName("exportParticipantButton")
-        self.export_button.setToolTip(
+        # the person's rights: rare actions, kept in one menu so the header stays readable
+        self.rights_button = QPushButton("Dro&its…", page)
+        self.rights_button.setObjectName("rightsParticipantButton")
+        self.rights_button.setToolTip("Droits de la personne : accès à ses données, effacement")
+        rights_menu = QMenu(self.rights_button)
+        self.export_action = rights_menu.addAction("E&xporter ses données…")
+        self.export_action.setToolTip(
             "Droit d'accès : un fichier avec tout ce que la base contient sur cette personne"
         )
-        self.anonymise_button = QPushButton("Anon&ymiser…", page)
-        self.anonymise_button.setObjectName("anonymiseParticipantButton")
-        self.anonymise_button.setToolTip(
+        self.anonymise_action = rights_menu.addAction("Anon&ymiser le dossier…")
+        self.anonymise_action.setToolTip(
             "Effacer définitivement ce qui identifie la personne (les chiffres restent)"
         )
-        buttons = (self.edit_button, self.merge_button, self.export_button, self.anonymise_button)
+        self.rights_button.setMenu(rights_menu)
+        buttons = (self.edit_button, self.merge_button, self.rights_button)
         for button in buttons:
             top.addWidget(button, 0, Qt.AlignmentFlag.AlignTop)
         layout.addLayout(top)
@@ -135,8 +140,8 @@ class RecordPane(QWidget):
         layout.addWidget(self.tabs, 1)
         self.edit_button.clicked.connect(self.edit_participant)
         self.merge_button.clicked.connect(self.merge_with)
-        self.export_button.clicked.connect(self.export_data)
-        self.anonymise_button.clicked.connect(self.anonymise)
+        self.export_action.triggered.connect(self.export_data)
+        self.anonymise_action.triggered.connect(self.anonymise)
         return page
 
     def _view(
@@ -264,7 +269,7 @@ class RecordPane(QWidget):
         self._tab_titles(record)
         self.merge_button.setEnabled(not p.anonymised)
         self.edit_button.setEnabled(not p.anonymised)
-        self.anonymise_button.setEnabled(not p.anonymised and may_erase(self._services))
+        self.anonymise_action.setEnabled(not p.anonymised and may_erase(self._services))
         self.stack.setCurrentIndex(1)
         self._update_buttons()
 
