@@ -58,10 +58,11 @@ def link_hash(link: ChainLink, prev_hash: str) -> str:
     )
 
 
-def first_break(links: Iterable[ChainLink]) -> int | None:
+def first_break(links: Iterable[ChainLink], start: str = GENESIS) -> int | None:
     """Id of the first entry whose stored hashes do not follow from its content and its
-    predecessor, or None when the whole chain holds. ``links`` must be in id order."""
-    previous = GENESIS
+    predecessor, or None when the whole chain holds. ``links`` must be in id order;
+    ``start`` is the hash the first link follows (``GENESIS``, or a purge's anchor)."""
+    previous = start
     for link in links:
         if link.prev_hash != previous or link.hash != link_hash(link, previous):
             return link.id

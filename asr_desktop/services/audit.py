@@ -12,7 +12,6 @@ entry changed, inserted or removed afterwards.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -20,7 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from asr_desktop.domain import parameters as params
 from asr_desktop.domain import privacy
-from asr_desktop.domain.audit_chain import ChainLink, link_hash
+from asr_desktop.domain.audit_chain import first_break
 from asr_desktop.domain.enums import AuditAction
 from asr_desktop.domain.errors import ValidationError
 from asr_desktop.domain.model import AuditEntry
@@ -132,14 +131,14 @@ class AuditService:
         the whole trail holds. After a purge, the chain starts from the purge's anchor."""
         with self._sessions.begin() as s:
             repo = AuditRepository(s)
-            return _first_break(repo.links(), repo.chain_start())
+            return first_break(repo.links(), repo.chain_start())
 
     def chain_status(self) -> ChainStatus:
         """:meth:`verify_chain` with what the window shows: the number of entries and the
         entry where the chain breaks."""
         with self._sessions.begin() as s:
             repo = AuditRepository(s)
-            broken = _first_break(repo.links(), repo.chain_start())
+            broken = first_break(repo.links(), repo.chain_start())
             return ChainStatus(
                 entries=repo.count(),
                 broken_at=repo.get(broken) if broken is not None else None,
@@ -190,13 +189,3 @@ class AuditService:
             return before.replace(microsecond=0)
         now = datetime.now().replace(microsecond=0)
         return privacy.audit_cutoff(now, self._months(s, now.date()))
-
-
-def _first_break(links: Iterable[ChainLink], start: str) -> int | None:
-    """``audit_chain.first_break`` from ``start`` (a purge's anchor) instead of ``GENESIS``."""
-    previous = start
-    for link in links:
-        if link.prev_hash != previous or link.hash != link_hash(link, previous):
-            return link.id
-        previous = link.hash
-    return None
