@@ -489,3 +489,20 @@ def test_normalise_text_compact(a, b):
 )
 def test_normalise_header(header, key):
     assert f.normalise_header(header) == key
+
+
+def test_the_fast_latin_path_folds_exactly_like_the_full_decomposition():
+    import random
+
+    from asr_desktop.domain import formats
+
+    def full(text: str) -> str:
+        return formats._APOSTROPHES_HYPHENS.sub(" ", formats._strip_accents(text)).strip()
+
+    rng = random.Random(2026)
+    alphabet = [chr(c) for c in (*range(0x20, 0x250), *range(0x2000, 0x2070), 0x301, 0x327, 0x2044)]
+    samples = ["Hélène N’DIAYE-Cœur", "Œuvre d'Ægir", "straße", "e\u0301cole"]
+    samples += [
+        "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 16))) for _ in range(5000)
+    ]
+    assert [formats.normalise_text(s) for s in samples] == [full(s) for s in samples]

@@ -7,7 +7,6 @@ A follow-up action has exactly one subject, stored in one of three foreign-key c
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 
@@ -364,26 +363,13 @@ def _chunks(ids: Iterable[int]) -> Iterator[list[int]]:
 
 
 _NEWEST = (PlacementRow.start_date.desc(), PlacementRow.id.desc())
-#: Folding of the accented letters and punctuation ``normalise_text`` knows, as one C-speed
-#: ``str.translate`` (a SQL function is called once per company or lot name in a search).
-_FOLD = {
-    c: normalise_text(chr(c)) or " "
-    for c in (*range(0xA0, 0x250), *range(0x2000, 0x2070), ord("−"))
-}
-_SPACES = re.compile(r"[\s'’ʼ`´‘\-‐‑‒–—−]+")
-_UNFOLDED = re.compile("[^\x00-\u024f]")
 
 
 @functools.lru_cache(maxsize=1 << 16)
 def fold(text: str | None) -> str:
-    """``normalise_text``, faster on Latin text and remembered: the names of lots and
-    companies, folded once per search keystroke."""
-    if text is None:
-        return ""
-    quick = text.casefold().translate(_FOLD)
-    if _UNFOLDED.search(quick):
-        return normalise_text(text)
-    return _SPACES.sub(" ", quick).strip()
+    """``normalise_text``, remembered: the names of lots and companies are folded once per
+    search keystroke by the ``asr_fold`` SQL function."""
+    return normalise_text(text)
 
 
 def _lot_name():

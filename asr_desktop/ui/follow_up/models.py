@@ -6,35 +6,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from PySide6.QtCore import Qt
-
 from asr_desktop.domain.formats import format_date, format_hours, format_int
 from asr_desktop.domain.model import Placement
-from asr_desktop.services.placements import AgendaKind, AgendaLine, PlacementLine, fold_text
-from asr_desktop.ui.item_models import Column, RecordTableModel, sort_key
-
-
-class FoldedTableModel(RecordTableModel):
-    """``RecordTableModel`` whose search lines are folded by ``fold_text`` (``normalise_text``
-    through ``str.translate``, same result) and follow the rows when they are sorted instead
-    of being folded again: a list of thousands of rows is ready several times sooner."""
-
-    def _rebuild_haystack(self) -> None:
-        searchable = [i for i, column in enumerate(self.columns) if column.searchable]
-        self.haystack = [fold_text(" ".join(texts[i] for i in searchable)) for texts in self._texts]
-
-    def _sort_in_place(self, column: int, order: Qt.SortOrder) -> None:
-        spec = self.columns[column]
-        getter = spec.sort or spec.value
-        records = self._records
-        rows = sorted(
-            range(len(records)),
-            key=lambda row: sort_key(getter(records[row])),
-            reverse=order == Qt.SortOrder.DescendingOrder,
-        )
-        self._records = [records[row] for row in rows]
-        self._texts = [self._texts[row] for row in rows]
-        self.haystack = [self.haystack[row] for row in rows]
+from asr_desktop.services.placements import AgendaKind, AgendaLine, PlacementLine
+from asr_desktop.ui.item_models import Column, RecordTableModel
 
 
 def placement_status(placement: Placement, today: date) -> str:
@@ -99,8 +74,8 @@ def placement_columns(today: date) -> list[Column[PlacementLine]]:
     ]
 
 
-def placement_model(today: date, parent=None) -> FoldedTableModel:
-    return FoldedTableModel(placement_columns(today), (), parent)
+def placement_model(today: date, parent=None) -> RecordTableModel:
+    return RecordTableModel(placement_columns(today), (), parent)
 
 
 #: What « Fait » does for each kind of agenda item (the button's text).
@@ -162,5 +137,5 @@ def agenda_columns(today: date) -> list[Column[AgendaLine]]:
     ]
 
 
-def agenda_model(today: date, parent=None) -> FoldedTableModel:
-    return FoldedTableModel(agenda_columns(today), (), parent)
+def agenda_model(today: date, parent=None) -> RecordTableModel:
+    return RecordTableModel(agenda_columns(today), (), parent)
