@@ -27,13 +27,13 @@ from asr_desktop.domain.formats import format_int
 from asr_desktop.domain.model import Company
 from asr_desktop.services.container import Services
 from asr_desktop.ui import common
-from asr_desktop.ui.companies.background import BackgroundRead
 from asr_desktop.ui.companies.company_dialog import CompanyDialog
 from asr_desktop.ui.companies.models import HOURS_COLUMN, CompanyListing, CompanyTableModel
 from asr_desktop.ui.companies.record import CompanyRecord
 from asr_desktop.ui.companies.siret_check import display_siret
 from asr_desktop.ui.item_models import TONES, SearchProxy
 from asr_desktop.ui.pages.common import PageFrame
+from asr_desktop.ui.tasks import BackgroundRead
 
 __all__ = ["CompaniesPage", "display_siret"]
 

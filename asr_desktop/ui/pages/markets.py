@@ -34,7 +34,6 @@ from asr_desktop.ui import common
 from asr_desktop.ui.markets.delegate import ProgressDelegate
 from asr_desktop.ui.markets.dialogs import AuthorityDialog, MarketDialog, OperationDialog
 from asr_desktop.ui.markets.filter_bar import NEW_TEXT, FilterBar
-from asr_desktop.ui.markets.loader import BackgroundLoader
 from asr_desktop.ui.markets.lot_dialog import LotDialog
 from asr_desktop.ui.markets.lot_pane import LotPane
 from asr_desktop.ui.markets.node_pane import CHILD_OF, NodePane
@@ -50,6 +49,7 @@ from asr_desktop.ui.markets.tree_model import (
     TreeFilter,
 )
 from asr_desktop.ui.pages.common import PageFrame
+from asr_desktop.ui.tasks import BackgroundRead
 
 log = logging.getLogger(__name__)
 
@@ -138,8 +138,8 @@ class MarketsPage(PageFrame):
         self.splitter.setSizes([450, 550])
         self.splitter.setChildrenCollapsible(False)
         self.content.addWidget(self.splitter, 1)
-        self.loader = BackgroundLoader(self)
-        self.loader.loaded.connect(self._standings_loaded)
+        self.loader = BackgroundRead(self)
+        self.loader.ready.connect(self._standings_loaded)
         self.loader.failed.connect(self._standings_failed)
         self._reload(pane=True)
         self.view.expandToDepth(0)

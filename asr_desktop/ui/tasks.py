@@ -1,10 +1,11 @@
-"""The lots' standings read off the GUI thread: on the large database the credited hours of
-every lot take a second or two (the whole ledger is summed), so the tree is shown at once and
-its progress columns fill in when this read comes back. Only the latest request is delivered.
+"""Reads that take a second or more on the large database (credited hours of every lot or
+company: the whole ledger is summed) run on the global thread pool, so a page shows at once
+and fills those figures in when the read comes back (architecture §3.4.1: readers use the
+global pool; each service call opens its own session).
 
-The work is handed to the global thread pool as a plain callable: the pool owns it and drops
-it after it ran, so nothing here has to outlive the page (a page closed while its read runs
-simply never receives the result).
+The work is handed to the pool as a plain callable: the pool owns it and drops it after it
+ran, so nothing has to outlive the page (a page closed while its read runs simply never
+receives the result). Only the latest request is delivered.
 """
 
 from __future__ import annotations
@@ -23,21 +24,27 @@ class _Signals(QObject):
     finished = Signal(int, bool, object)  # ticket, succeeded, result
 
 
-class BackgroundLoader(QObject):
-    """``request(read)`` runs ``read()`` on the global thread pool; ``loaded(result)`` or
-    ``failed()`` follows in the GUI thread, for the latest request only."""
+class BackgroundRead(QObject):
+    """``request(read)`` runs ``read()`` off the GUI thread; ``ready(result)`` or ``failed()``
+    follows in the GUI thread, for the latest request only."""
 
-    loaded = Signal(object)
+    ready = Signal(object)
     failed = Signal()
 
     def __init__(self, parent: QObject | None = None):
         super().__init__(parent)
         self._ticket = 0
-        self._pending: set[int] = set()
+        self._running: set[int] = set()
 
     @property
     def busy(self) -> bool:
-        return bool(self._pending)
+        """Some read, even an overtaken one, has not come back yet."""
+        return bool(self._running)
+
+    @property
+    def pending(self) -> bool:
+        """The latest read has not come back yet."""
+        return self._ticket in self._running
 
     def request(self, read: Callable[[], Any]) -> None:
         self._ticket += 1
@@ -49,19 +56,19 @@ class BackgroundLoader(QObject):
             try:
                 result, succeeded = read(), True
             except Exception:  # logged with its traceback, reported to the page
-                log.exception("lecture de l'avancement des lots impossible")
+                log.exception("lecture en arrière-plan impossible")
                 result, succeeded = None, False
             with contextlib.suppress(RuntimeError):  # the page went away meanwhile
                 signals.finished.emit(ticket, succeeded, result)
 
-        self._pending.add(ticket)
+        self._running.add(ticket)
         QThreadPool.globalInstance().start(work)
 
     def _deliver(self, ticket: int, succeeded: bool, result: Any) -> None:
-        self._pending.discard(ticket)
+        self._running.discard(ticket)
         if ticket != self._ticket:
-            return
+            return  # an older request, overtaken
         if succeeded:
-            self.loaded.emit(result)
+            self.ready.emit(result)
         else:
             self.failed.emit()
