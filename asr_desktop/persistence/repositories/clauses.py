@@ -30,7 +30,7 @@ from asr_desktop.persistence.models import (
     OperationRow,
     PlacementRow,
 )
-from asr_desktop.persistence.repositories.hours import _CENTI_HOURS, _counted, _hours
+from asr_desktop.persistence.repositories.hours import CENTI_HOURS, counted_lines, hours_from_centi
 from asr_desktop.persistence.repositories.placements import placement_to_domain
 
 # --- mappings -------------------------------------------------------------------------------
@@ -371,11 +371,14 @@ class ClauseOutlineRepository:
         """(lot, month, hours credited) for the months from ``since`` to before ``before``,
         counted as the hours repository counts them (current, non-rejected lines)."""
         query = (
-            select(HoursEntryRow.lot_id, HoursEntryRow.month, func.sum(_CENTI_HOURS))
-            .where(_counted(), HoursEntryRow.month >= since, HoursEntryRow.month < before)
+            select(HoursEntryRow.lot_id, HoursEntryRow.month, func.sum(CENTI_HOURS))
+            .where(counted_lines(), HoursEntryRow.month >= since, HoursEntryRow.month < before)
             .group_by(HoursEntryRow.lot_id, HoursEntryRow.month)
         )
-        return [(lot_id, month, _hours(total)) for lot_id, month, total in self._s.execute(query)]
+        return [
+            (lot_id, month, hours_from_centi(total))
+            for lot_id, month, total in self._s.execute(query)
+        ]
 
     def placements_starting_after(self, day: date) -> list[Placement]:
         """Placements still to start after ``day``, not exited, with weekly hours: the ones

@@ -37,7 +37,7 @@ from asr_desktop.persistence.repositories.clauses import (
     market_to_domain,
     operation_to_domain,
 )
-from asr_desktop.persistence.repositories.hours import _CENTI_HOURS, _counted, _hours
+from asr_desktop.persistence.repositories.hours import CENTI_HOURS, counted_lines, hours_from_centi
 
 _COMPANY_FIELDS = (
     "siret",
@@ -375,8 +375,8 @@ class EmployerHoursRepository:
     def credited_by_employer(self, company_ids: list[int] | None = None) -> dict[int, Decimal]:
         # summed per placement first (an index scan), then per employer: twice as fast on
         # a large ledger as joining every line to its placement
-        lines = select(HoursEntryRow.placement_id, func.sum(_CENTI_HOURS).label("centi")).where(
-            _counted()
+        lines = select(HoursEntryRow.placement_id, func.sum(CENTI_HOURS).label("centi")).where(
+            counted_lines()
         )
         if company_ids is not None:
             employed = select(PlacementRow.id).where(PlacementRow.employer_id.in_(company_ids))
@@ -387,16 +387,16 @@ class EmployerHoursRepository:
             .join(per_placement, per_placement.c.placement_id == PlacementRow.id)
             .group_by(PlacementRow.employer_id)
         )
-        return {company_id: _hours(total) for company_id, total in self._s.execute(query)}
+        return {company_id: hours_from_centi(total) for company_id, total in self._s.execute(query)}
 
     def credited_by_year(self, company_id: int) -> list[tuple[int, Decimal]]:
         """(year, hours credited that year on the company's placements), in year order."""
         year = cast(func.strftime("%Y", HoursEntryRow.month), Integer)
         query = (
-            select(year, func.sum(_CENTI_HOURS))
+            select(year, func.sum(CENTI_HOURS))
             .join(PlacementRow, PlacementRow.id == HoursEntryRow.placement_id)
-            .where(_counted(), PlacementRow.employer_id == company_id)
+            .where(counted_lines(), PlacementRow.employer_id == company_id)
             .group_by(year)
             .order_by(year)
         )
-        return [(int(y), _hours(total)) for y, total in self._s.execute(query)]
+        return [(int(y), hours_from_centi(total)) for y, total in self._s.execute(query)]

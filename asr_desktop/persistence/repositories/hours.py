@@ -48,7 +48,7 @@ _FIELDS = (
 )
 _HUNDRED = Decimal(100)
 #: Credited hours of one line in hundredths, as an exact integer.
-_CENTI_HOURS = cast(func.round(HoursEntryRow.credited_hours * 100), Integer)
+CENTI_HOURS = cast(func.round(HoursEntryRow.credited_hours * 100), Integer)
 
 
 def hours_to_domain(row: HoursEntryRow) -> HoursEntry:
@@ -61,11 +61,11 @@ def hours_to_domain(row: HoursEntryRow) -> HoursEntry:
     )
 
 
-def _hours(centi: int | None) -> Decimal:
+def hours_from_centi(centi: int | None) -> Decimal:
     return (Decimal(centi or 0) / _HUNDRED).quantize(Decimal("0.01"))
 
 
-def _counted():
+def counted_lines():
     """Lines that count in totals: the current version, unless it was rejected."""
     return (HoursEntryRow.is_current.is_(True)) & (
         HoursEntryRow.status != HoursStatus.REJECTED.value
@@ -161,38 +161,38 @@ class HoursRepository:
     def credited_by_lot(self, lot_ids: Iterable[int] | None = None) -> dict[int, Decimal]:
         """Hours credited to each lot (lots without any line are absent)."""
         query = (
-            select(HoursEntryRow.lot_id, func.sum(_CENTI_HOURS))
-            .where(_counted())
+            select(HoursEntryRow.lot_id, func.sum(CENTI_HOURS))
+            .where(counted_lines())
             .group_by(HoursEntryRow.lot_id)
         )
         if lot_ids is not None:
             query = query.where(HoursEntryRow.lot_id.in_(list(lot_ids)))
-        return {lot_id: _hours(total) for lot_id, total in self._s.execute(query)}
+        return {lot_id: hours_from_centi(total) for lot_id, total in self._s.execute(query)}
 
     def credited_by_month(self, lot_id: int) -> list[tuple[date, Decimal]]:
         """(month, hours credited to the lot that month), in month order."""
         query = (
-            select(HoursEntryRow.month, func.sum(_CENTI_HOURS))
-            .where(_counted(), HoursEntryRow.lot_id == lot_id)
+            select(HoursEntryRow.month, func.sum(CENTI_HOURS))
+            .where(counted_lines(), HoursEntryRow.lot_id == lot_id)
             .group_by(HoursEntryRow.month)
             .order_by(HoursEntryRow.month)
         )
-        return [(month, _hours(total)) for month, total in self._s.execute(query)]
+        return [(month, hours_from_centi(total)) for month, total in self._s.execute(query)]
 
     def credited_by_placement(
         self, lot_id: int | None = None, placement_ids: Iterable[int] | None = None
     ) -> dict[int, Decimal]:
         """Hours credited per placement (optionally on one lot, or for some placements)."""
         query = (
-            select(HoursEntryRow.placement_id, func.sum(_CENTI_HOURS))
-            .where(_counted())
+            select(HoursEntryRow.placement_id, func.sum(CENTI_HOURS))
+            .where(counted_lines())
             .group_by(HoursEntryRow.placement_id)
         )
         if lot_id is not None:
             query = query.where(HoursEntryRow.lot_id == lot_id)
         if placement_ids is not None:
             query = query.where(HoursEntryRow.placement_id.in_(list(placement_ids)))
-        return {pid: _hours(total) for pid, total in self._s.execute(query)}
+        return {pid: hours_from_centi(total) for pid, total in self._s.execute(query)}
 
     def credited_by_lot_month(self, lot_ids: Iterable[int]) -> list[tuple[int, date, Decimal]]:
         """(lot, month, hours credited) of the lots, each month with hours, in month order
@@ -201,12 +201,15 @@ class HoursRepository:
         if not ids:
             return []
         query = (
-            select(HoursEntryRow.lot_id, HoursEntryRow.month, func.sum(_CENTI_HOURS))
-            .where(_counted(), HoursEntryRow.lot_id.in_(ids))
+            select(HoursEntryRow.lot_id, HoursEntryRow.month, func.sum(CENTI_HOURS))
+            .where(counted_lines(), HoursEntryRow.lot_id.in_(ids))
             .group_by(HoursEntryRow.lot_id, HoursEntryRow.month)
             .order_by(HoursEntryRow.month)
         )
-        return [(lot_id, month, _hours(total)) for lot_id, month, total in self._s.execute(query)]
+        return [
+            (lot_id, month, hours_from_centi(total))
+            for lot_id, month, total in self._s.execute(query)
+        ]
 
 
 # --- the hours grid (Suivi « Heures »): placements active over a range of months --------------
